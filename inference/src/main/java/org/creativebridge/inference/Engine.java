@@ -1,0 +1,24 @@
+package org.creativebridge.inference;
+
+/**
+ * An engine serves one task: the built-in default or one backed by an installed model. Engines are
+ * created once and run many jobs; implementations state their own thread-safety, and the scheduler
+ * never runs two jobs on one engine instance at once unless {@link EngineInfo#concurrent()} says so.
+ */
+public interface Engine extends AutoCloseable {
+
+  EngineInfo info();
+
+  /**
+   * Runs one job. Reports stages and progress to {@code context}, and checks it for cancellation
+   * between steps.
+   *
+   * @throws EngineException for bad input or a failing model, with a kind the daemon maps to a code
+   * @throws CancelledException when {@code context} was cancelled
+   */
+  EngineResult run(EngineRequest request, JobContext context)
+      throws EngineException, CancelledException;
+
+  @Override
+  default void close() {}
+}

@@ -1,0 +1,58 @@
+package org.creativebridge.protocol;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * A task of the protocol: its inputs, outputs and the JSON Schema of its params (shipped as
+ * {@code schemas/<task>.json}). The list here is the protocol's; engines register behind a task.
+ */
+public record TaskSpec(
+    String name, String description, List<Capabilities.Input> inputs, List<String> outputs) {
+
+  public static final TaskSpec IMAGE_INPAINT =
+      new TaskSpec(
+          "image.inpaint",
+          "Fill the masked region of an image with plausible content.",
+          List.of(
+              new Capabilities.Input("image", "image", true, "The picture to fill."),
+              new Capabilities.Input(
+                  "mask", "image", true, "White (or opaque) where to fill; same size as image.")),
+          List.of("image"));
+
+  private static final Map<String, TaskSpec> ALL =
+      List.of(IMAGE_INPAINT).stream()
+          .collect(Collectors.toUnmodifiableMap(TaskSpec::name, Function.identity()));
+
+  public static Optional<TaskSpec> find(String name) {
+    return Optional.ofNullable(ALL.get(name));
+  }
+
+  public static List<TaskSpec> all() {
+    return List.copyOf(ALL.values());
+  }
+
+  /** The params schema (JSON Schema 2020-12) as shipped in this jar. */
+  public JsonNode paramsSchema() {
+    String resource = "schemas/" + name + ".json";
+    try (InputStream in = TaskSpec.class.getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalStateException("missing task schema resource " + resource);
+      }
+      return ProtocolJson.mapper().readTree(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public Optional<Capabilities.Input> input(String inputName) {
+    return inputs.stream().filter(i -> i.name().equals(inputName)).findFirst();
+  }
+}
