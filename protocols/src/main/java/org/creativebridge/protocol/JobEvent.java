@@ -1,5 +1,6 @@
 package org.creativebridge.protocol;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.Map;
 
 /**
@@ -46,6 +47,7 @@ public record JobEvent(
     return new JobEvent(FAILED, job, null, null, null, null, null, error);
   }
 
+  @JsonIgnore
   public boolean isTerminal() {
     return DONE.equals(type) || FAILED.equals(type) || CANCELLED.equals(type);
   }

@@ -1,7 +1,9 @@
 package org.creativebridge.protocol;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Collections;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The body of {@code POST /v1/jobs}. Optional fields are null when absent; {@link #normalized()}
@@ -27,7 +29,7 @@ public record JobRequest(
     return new JobRequest(
         id,
         task,
-        inputs == null ? Map.of() : Map.copyOf(inputs),
+        inputs == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(inputs)),
         params == null ? ProtocolJson.mapper().createObjectNode() : params,
         engine == null ? AUTO_ENGINE : engine,
         priority == null ? Priority.INTERACTIVE : priority,

@@ -13,9 +13,15 @@ import java.util.stream.Collectors;
 /**
  * A task of the protocol: its inputs, outputs and the JSON Schema of its params (shipped as
  * {@code schemas/<task>.json}). The list here is the protocol's; engines register behind a task.
+ *
+ * @param sameSizeInputs image inputs that must all have the same width and height
  */
 public record TaskSpec(
-    String name, String description, List<Capabilities.Input> inputs, List<String> outputs) {
+    String name,
+    String description,
+    List<Capabilities.Input> inputs,
+    List<String> outputs,
+    List<String> sameSizeInputs) {
 
   public static final TaskSpec IMAGE_INPAINT =
       new TaskSpec(
@@ -25,7 +31,8 @@ public record TaskSpec(
               new Capabilities.Input("image", "image", true, "The picture to fill."),
               new Capabilities.Input(
                   "mask", "image", true, "White (or opaque) where to fill; same size as image.")),
-          List.of("image"));
+          List.of("image"),
+          List.of("image", "mask"));
 
   private static final Map<String, TaskSpec> ALL =
       List.of(IMAGE_INPAINT).stream()

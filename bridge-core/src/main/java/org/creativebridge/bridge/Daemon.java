@@ -1,0 +1,100 @@
+package org.creativebridge.bridge;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.creativebridge.bridge.blobs.BlobStore;
+import org.creativebridge.bridge.config.BridgeConfig;
+import org.creativebridge.bridge.config.BridgeHome;
+import org.creativebridge.bridge.config.Token;
+import org.creativebridge.bridge.engines.BuiltinEngines;
+import org.creativebridge.bridge.engines.EngineRegistry;
+import org.creativebridge.bridge.http.ApiServer;
+import org.creativebridge.bridge.jobs.JobService;
+import org.creativebridge.bridge.jobs.Scheduler;
+import org.creativebridge.bridge.journal.Journal;
+import org.creativebridge.inference.image.ImageCodec;
+import org.creativebridge.protocol.Protocol;
+import org.creativebridge.protocol.ProtocolJson;
+
+/**
+ * The whole daemon: journal, blob store, engines, scheduler and HTTP server over one
+ * {@link BridgeHome}. {@link #start} recovers from a crash, serves, and announces itself in
+ * {@code endpoint.json}; {@link #close} stops in the reverse order.
+ */
+public final class Daemon implements AutoCloseable {
+  private final BridgeHome home;
+  private final Journal journal;
+  private final EngineRegistry engines;
+  private final JobService jobs;
+  private final ApiServer server;
+
+  private Daemon(BridgeHome home, BridgeConfig config, int port) throws IOException {
+    this.home = home.create();
+    Token token = Token.loadOrCreate(home.token());
+    Clock clock = Clock.systemUTC();
+    this.journal = new Journal(home.journal());
+    try {
+      BlobStore blobs =
+          new BlobStore(
+              home.blobs(), journal, new BlobStore.Limits(config.maxBlobBytes(), config.blobStoreBytes()), clock);
+      this.engines = BuiltinEngines.registry();
+      this.jobs =
+          new JobService(
+              new JobService.Parts(journal, blobs, engines, new Scheduler(config.cpuJobs())),
+              new JobService.Limits(
+                  new ImageCodec.Limits(config.maxImageSide(), config.maxImagePixels()),
+                  config.maxQueuedJobs()),
+              clock);
+      this.server =
+          new ApiServer(
+              new ApiServer.Services(token, blobs, jobs, engines),
+              new ApiServer.Settings(port, Set.copyOf(config.allowedOrigins()), config.maxJsonBytes()));
+    } catch (IOException | RuntimeException e) {
+      journal.close();
+      throw e;
+    }
+  }
+
+  public static Daemon start(BridgeHome home, int port) throws IOException {
+    BridgeConfig config = BridgeConfig.load(home.config());
+    Daemon daemon = new Daemon(home, config, port);
+    daemon.jobs.recover();
+    daemon.server.start();
+    daemon.writeEndpoint();
+    return daemon;
+  }
+
+  public String url() {
+    return "http://127.0.0.1:" + server.port();
+  }
+
+  /** Written atomically, so a client never reads half a file. */
+  private void writeEndpoint() throws IOException {
+    Map<String, Object> endpoint = new LinkedHashMap<>();
+    endpoint.put("url", url());
+    endpoint.put("pid", ProcessHandle.current().pid());
+    endpoint.put("protocol", Protocol.VERSION);
+    Path partial = home.endpoint().resolveSibling("endpoint.json.part");
+    Files.write(partial, ProtocolJson.mapper().writeValueAsBytes(endpoint));
+    Files.move(partial, home.endpoint(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  @Override
+  public void close() {
+    try {
+      Files.deleteIfExists(home.endpoint());
+    } catch (IOException ignored) {
+      // A stale endpoint.json only makes clients try a dead port and report "not running".
+    }
+    server.close();
+    jobs.close();
+    engines.close();
+    journal.close();
+  }
+}

@@ -1,0 +1,18 @@
+package org.creativebridge.bridge.engines;
+
+import java.util.List;
+import org.creativebridge.inference.Engine;
+import org.creativebridge.inference.image.inpaint.PatchMatchInpaintEngine;
+
+/** The engines that need no model download: every task works out of the box. */
+public final class BuiltinEngines {
+  private BuiltinEngines() {}
+
+  public static List<Engine> list() {
+    return List.of(new PatchMatchInpaintEngine());
+  }
+
+  public static EngineRegistry registry() {
+    return new EngineRegistry(list());
+  }
+}

@@ -1,0 +1,37 @@
+package org.creativebridge.bridge.http;
+
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import java.util.Map;
+import org.creativebridge.bridge.BridgeException;
+import org.creativebridge.protocol.ErrorCode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns whatever {@code next} throws into the protocol's error shape: catalogued errors with their
+ * code, anything else as {@link ErrorCode#INTERNAL} (logged, with no internals in the answer).
+ */
+final class ErrorHandler implements HttpHandler {
+  private static final Logger LOG = LoggerFactory.getLogger(ErrorHandler.class);
+
+  private final HttpHandler next;
+
+  ErrorHandler(HttpHandler next) {
+    this.next = next;
+  }
+
+  @Override
+  public void handleRequest(HttpServerExchange exchange) {
+    try {
+      next.handleRequest(exchange);
+    } catch (BridgeException e) {
+      Responses.error(exchange, e.code(), e.getMessage(), e.details());
+    } catch (OutOfMemoryError e) {
+      Responses.error(exchange, ErrorCode.OUT_OF_MEMORY, "not enough memory for this request", Map.of());
+    } catch (Exception e) {
+      LOG.error("{} {} failed", exchange.getRequestMethod(), exchange.getRequestPath(), e);
+      Responses.error(exchange, ErrorCode.INTERNAL, "internal error: " + e.getClass().getSimpleName(), Map.of());
+    }
+  }
+}

@@ -1,0 +1,55 @@
+package org.creativebridge.bridge.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import io.undertow.server.HttpServerExchange;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Map;
+import org.creativebridge.bridge.BridgeException;
+import org.creativebridge.protocol.ErrorCode;
+import org.creativebridge.protocol.ProtocolJson;
+
+/** Reads a JSON request body within a size limit, on a worker thread. */
+final class JsonBody {
+  private JsonBody() {}
+
+  static <T> T read(HttpServerExchange exchange, long maxBytes, Class<T> type) throws IOException {
+    long declared = exchange.getRequestContentLength();
+    if (declared > maxBytes) {
+      throw tooLarge(maxBytes);
+    }
+    byte[] body;
+    try (InputStream in = exchange.getInputStream()) {
+      // Read one byte past the limit to tell "exactly at" from "over" when no length was declared.
+      body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+      if (body.length > maxBytes) {
+        throw tooLarge(maxBytes);
+      }
+    }
+    if (body.length == 0) {
+      throw new BridgeException(ErrorCode.MALFORMED_JSON, "the request needs a JSON body", Map.of());
+    }
+    try {
+      T value = ProtocolJson.mapper().readValue(body, type);
+      if (value == null) {
+        throw new BridgeException(ErrorCode.INVALID_REQUEST, "the body must be a JSON object", Map.of());
+      }
+      return value;
+    } catch (MismatchedInputException e) {
+      throw new BridgeException(
+          ErrorCode.INVALID_REQUEST, "the request does not match its schema: " + e.getOriginalMessage(),
+          Map.of("path", e.getPathReference() == null ? "" : e.getPathReference()));
+    } catch (JsonProcessingException e) {
+      throw new BridgeException(
+          ErrorCode.MALFORMED_JSON, "the body is not valid JSON: " + e.getOriginalMessage(), Map.of());
+    }
+  }
+
+  private static BridgeException tooLarge(long maxBytes) {
+    return new BridgeException(
+        ErrorCode.REQUEST_TOO_LARGE,
+        "the JSON body is over the limit of " + maxBytes + " bytes",
+        Map.of("max_bytes", maxBytes));
+  }
+}
