@@ -132,7 +132,7 @@ class SecurityTest {
     HttpResponse<byte[]> unknown = bridge.sendUnchecked(bridge.request("/v1/nothing-here").GET().build());
     assertEquals(404, unknown.statusCode());
     assertEquals("BRIDGE-1004", LiveDaemon.errorCode(unknown));
-    HttpResponse<byte[]> wrongMethod = bridge.send(bridge.request("/v1/capabilities").DELETE().build());
+    HttpResponse<byte[]> wrongMethod = bridge.sendUnchecked(bridge.request("/v1/capabilities").DELETE().build());
     assertEquals(405, wrongMethod.statusCode());
     assertEquals("BRIDGE-1005", LiveDaemon.errorCode(wrongMethod));
   }
