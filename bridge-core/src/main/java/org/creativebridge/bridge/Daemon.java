@@ -54,7 +54,8 @@ public final class Daemon implements AutoCloseable {
       this.server =
           new ApiServer(
               new ApiServer.Services(token, blobs, jobs, engines),
-              new ApiServer.Settings(port, Set.copyOf(config.allowedOrigins()), config.maxJsonBytes()));
+              new ApiServer.Settings(
+                  port, Set.copyOf(config.allowedOrigins()), config.maxJsonBytes(), config.maxBlobBytes()));
     } catch (IOException | RuntimeException e) {
       journal.close();
       throw e;

@@ -35,10 +35,20 @@ final class LiveDaemon implements AutoCloseable {
   final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
   private LiveDaemon(Path home) throws IOException {
+    this(home, Daemon.start(new BridgeHome(home), 0));
+  }
+
+  private LiveDaemon(Path home, Daemon daemon) throws IOException {
     this.home = home;
-    this.daemon = Daemon.start(new BridgeHome(home), 0);
-    this.url = daemon.url();
+    this.daemon = daemon;
+    this.url =
+        ProtocolJson.mapper().readTree(home.resolve("endpoint.json").toFile()).get("url").asText();
     this.token = Files.readString(home.resolve("token")).trim();
+  }
+
+  /** A client of a daemon running in another process over {@code home}. */
+  static LiveDaemon attach(Path home) throws IOException {
+    return new LiveDaemon(home, null);
   }
 
   static LiveDaemon start(Path home) throws IOException {
@@ -189,6 +199,8 @@ final class LiveDaemon implements AutoCloseable {
 
   @Override
   public void close() {
-    daemon.close();
+    if (daemon != null) {
+      daemon.close();
+    }
   }
 }

@@ -104,7 +104,7 @@ final class RunCommand implements Callable<Integer> {
       bar.finish();
       writeAtomically(
           output.resolve("recipe.json"),
-          out -> ProtocolJson.mapper().writerWithDefaultPrettyPrinter().writeValue(out, result.recipe()));
+          out -> out.write(ProtocolJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(result.recipe())));
       for (Map.Entry<String, String> out : result.outputs().entrySet()) {
         System.out.println(out.getKey() + ": " + output.resolve(fileName(out.getKey(), format)) + " (" + out.getValue() + ")");
       }

@@ -32,7 +32,7 @@ public final class ApiServer implements AutoCloseable {
   public record Services(Token token, BlobStore blobs, JobService jobs, EngineRegistry engines) {}
 
   /** Where and within which limits it listens. */
-  public record Settings(int port, Set<String> allowedOrigins, long maxJsonBytes) {}
+  public record Settings(int port, Set<String> allowedOrigins, long maxJsonBytes, long maxBlobBytes) {}
 
   public ApiServer(Services services, Settings settings) {
     BlobHandlers blobs = new BlobHandlers(services.blobs());
@@ -67,6 +67,9 @@ public final class ApiServer implements AutoCloseable {
             .addHttpListener(settings.port(), "127.0.0.1")
             .setServerOption(UndertowOptions.ALWAYS_SET_DATE, false)
             .setServerOption(UndertowOptions.RECORD_REQUEST_START_TIME, false)
+            // Our handlers enforce the real limits with catalogued errors; this is only the backstop.
+            .setServerOption(
+                UndertowOptions.MAX_ENTITY_SIZE, Math.max(settings.maxBlobBytes(), settings.maxJsonBytes()) + 1)
             .setHandler(root)
             .build();
   }

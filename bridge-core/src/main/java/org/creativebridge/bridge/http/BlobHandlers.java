@@ -28,6 +28,10 @@ final class BlobHandlers {
         throw new BridgeException(
             ErrorCode.UNSUPPORTED_MEDIA_TYPE, "a blob upload needs a Content-Type", Map.of());
       }
+      // Undertow 2.3 caps request bodies at 2 MiB by default (UndertowOptions.MAX_ENTITY_SIZE) and
+      // would cut a larger upload off with an internal error. The store enforces its own limit
+      // (413 BRIDGE-2002), so Undertow's is switched off (0 = unlimited) for this route only.
+      exchange.setMaxEntitySize(0);
       BlobStore.PutResult result =
           store.put(exchange.getInputStream(), exchange.getRequestContentLength(), type.trim());
       Responses.json(exchange, result.created() ? 201 : 200, result.info());

@@ -2,6 +2,7 @@ package org.creativebridge.bridge.http;
 
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.server.RequestTooBigException;
 import java.util.Map;
 import org.creativebridge.bridge.BridgeException;
 import org.creativebridge.protocol.ErrorCode;
@@ -27,6 +28,8 @@ final class ErrorHandler implements HttpHandler {
       next.handleRequest(exchange);
     } catch (BridgeException e) {
       Responses.error(exchange, e.code(), e.getMessage(), e.details());
+    } catch (RequestTooBigException e) {
+      Responses.error(exchange, ErrorCode.REQUEST_TOO_LARGE, "the request body is over the size limit", Map.of());
     } catch (OutOfMemoryError e) {
       Responses.error(exchange, ErrorCode.OUT_OF_MEMORY, "not enough memory for this request", Map.of());
     } catch (Exception e) {

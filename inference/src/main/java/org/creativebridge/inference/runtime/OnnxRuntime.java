@@ -41,7 +41,8 @@ public final class OnnxRuntime implements AutoCloseable {
    *     driver or reproducing a CPU result)
    * @param maxIntraOpThreads upper bound on threads one session uses inside an operator; the
    *     runtime uses fewer when the machine has fewer processors
-   * @param sessionBudgetBytes estimated memory idle sessions may keep; see {@link SessionCache}
+   * @param sessionBudgetBytes estimated memory loaded sessions may keep; 0 closes each session as
+   *     soon as its last lease ends. See {@link SessionCache}
    */
   public record Config(String device, int maxIntraOpThreads, long sessionBudgetBytes) {
     public Config {
@@ -105,7 +106,8 @@ public final class OnnxRuntime implements AutoCloseable {
           Map.of(),
           e);
     }
-    Device device = Device.choose(available, config.device().equals("cpu"), OnnxRuntime::loads);
+    Device device =
+        Device.choose(available, config.device().equals("cpu"), d -> works(environment, d));
     int threads = Math.min(config.maxIntraOpThreads(), Runtime.getRuntime().availableProcessors());
     LOG.log(
         Level.INFO,
@@ -125,6 +127,10 @@ public final class OnnxRuntime implements AutoCloseable {
   /** The ONNX Runtime version, for diagnostics. */
   public String version() {
     return environment.getVersion();
+  }
+
+  int intraOpThreads() {
+    return intraOpThreads;
   }
 
   /** The daemon's session cache; engines lease their sessions here. */
@@ -173,15 +179,20 @@ public final class OnnxRuntime implements AutoCloseable {
     }
   }
 
-  /** Whether {@code device}'s provider library loads: the build may list it without a driver. */
-  private static boolean loads(Device device) {
-    try (SessionOptions probe = new SessionOptions()) {
-      device.addTo(probe);
-      return true;
+  /**
+   * Whether a session really runs on {@code device}: the build may list a provider whose library,
+   * driver or GPU is missing, and that only shows when a session is created.
+   */
+  private static boolean works(OrtEnvironment environment, Device device) {
+    try (SessionOptions options = new SessionOptions()) {
+      device.addTo(options);
+      try (OrtSession probe = environment.createSession(ProbeModel.bytes(), options)) {
+        return probe.getNumInputs() == 1;
+      }
     } catch (OrtException | RuntimeException | LinkageError e) {
       LOG.log(
           Level.WARNING,
-          "ONNX Runtime lists {0} but it does not load; trying the next device: {1}",
+          "ONNX Runtime lists {0} but a session cannot run on it; trying the next device: {1}",
           device.wireName.toUpperCase(Locale.ROOT),
           e.getMessage());
       return false;

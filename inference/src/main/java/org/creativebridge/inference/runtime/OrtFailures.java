@@ -52,22 +52,31 @@ final class OrtFailures {
           e);
     }
     String problem;
-    switch (e.getCode()) {
-      case ORT_INVALID_PROTOBUF:
-      case ORT_NO_MODEL:
-        problem = "is truncated or not an ONNX model";
-        break;
-      case ORT_NO_SUCHFILE:
-        problem = "or a file it names is missing";
-        break;
-      default:
-        problem = "cannot be loaded by ONNX Runtime";
+    if (isNotAModel(model, e)) {
+      problem = "is truncated or not an ONNX model";
+    } else if (e.getCode() == OrtException.OrtErrorCode.ORT_NO_SUCHFILE) {
+      problem = "or a file it names is missing";
+    } else {
+      problem = "cannot be loaded by ONNX Runtime";
     }
     return new EngineException(
         EngineException.Kind.MODEL_UNAVAILABLE,
         "model " + model.name() + " " + problem + ": " + firstLine(e.getMessage()),
         details,
         e);
+  }
+
+  /**
+   * Garbage and cut-off downloads fail protobuf parsing; an empty file parses as a model without a
+   * graph, which ORT reports as a plain failure.
+   */
+  private static boolean isNotAModel(ModelFile model, OrtException e) {
+    String message = String.valueOf(e.getMessage());
+    return e.getCode() == OrtException.OrtErrorCode.ORT_INVALID_PROTOBUF
+        || e.getCode() == OrtException.OrtErrorCode.ORT_NO_MODEL
+        || model.size() == 0
+        || message.contains("Protobuf parsing failed")
+        || message.contains("does not have a graph");
   }
 
   /** A failure while running a session that was not caused by cancellation. */
@@ -87,9 +96,14 @@ final class OrtFailures {
         e);
   }
 
+  /** ORT's own text, without the Java binding's "Error code - X - message: " wrapper. */
   private static String firstLine(String message) {
     if (message == null) {
       return "no detail";
+    }
+    int wrapper = message.indexOf(" - message: ");
+    if (message.startsWith("Error code - ") && wrapper >= 0) {
+      message = message.substring(wrapper + " - message: ".length());
     }
     int newline = message.indexOf('\n');
     return newline < 0 ? message : message.substring(0, newline);

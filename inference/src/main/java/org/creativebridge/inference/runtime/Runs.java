@@ -2,6 +2,7 @@ package org.creativebridge.inference.runtime;
 
 import ai.onnxruntime.OnnxTensorLike;
 import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import java.lang.System.Logger.Level;
 import java.util.Map;
@@ -32,6 +33,7 @@ final class Runs {
    * @throws CancelledException when the job was cancelled before or during the run
    * @throws EngineException {@code OUT_OF_MEMORY} for allocation failures, {@code FAILED} otherwise
    */
+  @SuppressWarnings("try") // the registration is held only for its close(): that is the point
   static OrtSession.Result run(
       OrtSession session,
       Map<String, ? extends OnnxTensorLike> inputs,
@@ -39,12 +41,7 @@ final class Runs {
       JobContext context)
       throws EngineException, CancelledException {
     context.checkCancelled();
-    OrtSession.RunOptions options;
-    try {
-      options = new OrtSession.RunOptions();
-    } catch (OrtException e) {
-      throw OrtFailures.atRun(e);
-    }
+    OrtSession.RunOptions options = newRunOptions();
     // Close order matters: the registration ends first, then the terminator refuses late callbacks,
     // and only then are the RunOptions freed, so no callback can touch freed native memory.
     try (options;
@@ -59,6 +56,22 @@ final class Runs {
         }
         throw OrtFailures.atRun(e);
       }
+    }
+  }
+
+  private static OrtSession.RunOptions newRunOptions() throws EngineException {
+    OrtSession.RunOptions options = null;
+    try {
+      options = new OrtSession.RunOptions();
+      // Every run failure comes back to us as an exception and is reported once, with a kind;
+      // ORT logging it to stderr as well would double every cancel in the daemon log.
+      options.setLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL);
+      return options;
+    } catch (OrtException e) {
+      if (options != null) {
+        options.close();
+      }
+      throw OrtFailures.atRun(e);
     }
   }
 

@@ -116,20 +116,18 @@ public final class SessionCache implements AutoCloseable {
     }
     closeAll(evicted); // before loading, so the freed memory is there for the new session
 
-    OrtSession session;
+    boolean leased = false;
     try {
-      session = mustLoad ? load(entry) : await(entry);
-    } catch (EngineException | RuntimeException e) {
-      release(entry);
-      throw e;
-    }
-    try {
+      OrtSession session = mustLoad ? load(entry) : await(entry);
       ModelContract.Fit fit = entry.fit(session, contract);
-      return new Lease(this, entry, session, fit);
-    } catch (EngineException | RuntimeException e) {
-      // A model just loaded for a contract it does not fit should not sit on the budget.
-      release(entry, mustLoad);
-      throw e;
+      Lease lease = new Lease(this, entry, session, fit);
+      leased = true;
+      return lease;
+    } finally {
+      if (!leased) {
+        // A model just loaded for a contract it does not fit should not sit on the budget.
+        release(entry, mustLoad);
+      }
     }
   }
 
@@ -166,21 +164,26 @@ public final class SessionCache implements AutoCloseable {
   }
 
   private OrtSession load(Entry entry) throws EngineException {
+    Throwable failure = null;
     try {
       OrtSession session = loader.load(entry.model);
       entry.session.complete(session);
       return session;
-    } catch (EngineException | RuntimeException e) {
-      // Forget the entry so a later lease retries (the file may be replaced), and give waiting
-      // threads the same failure.
-      synchronized (lock) {
-        if (entries.get(entry.model.sha256()) == entry) {
-          entries.remove(entry.model.sha256());
-          usedBytes -= entry.cost;
-        }
-      }
-      entry.session.completeExceptionally(e);
+    } catch (EngineException | RuntimeException | Error e) {
+      failure = e;
       throw e;
+    } finally {
+      if (failure != null) {
+        // Forget the entry so a later lease retries (the file may be replaced), and hand waiting
+        // threads the same failure: they must never wait on a load that will not finish.
+        synchronized (lock) {
+          if (entries.get(entry.model.sha256()) == entry) {
+            entries.remove(entry.model.sha256());
+            usedBytes -= entry.cost;
+          }
+        }
+        entry.session.completeExceptionally(failure);
+      }
     }
   }
 
@@ -203,6 +206,9 @@ public final class SessionCache implements AutoCloseable {
       }
       if (cause instanceof RuntimeException) {
         throw (RuntimeException) cause;
+      }
+      if (cause instanceof Error) {
+        throw (Error) cause;
       }
       throw new IllegalStateException(cause);
     }
@@ -235,10 +241,13 @@ public final class SessionCache implements AutoCloseable {
     List<Entry> toClose;
     synchronized (lock) {
       entry.leases--;
+      // Recency counts from when a job last finished with a model, not when it started: the
+      // access-ordered map moves the entry to the most-recent end on get().
+      boolean cached = entries.get(entry.model.sha256()) == entry;
       if (entry.leases > 0) {
         return;
       }
-      if ((closed || discard) && entries.get(entry.model.sha256()) == entry) {
+      if ((closed || discard) && cached) {
         entries.remove(entry.model.sha256());
         usedBytes -= entry.cost;
         toClose = List.of(entry);
