@@ -199,6 +199,17 @@ class BadInputTest {
   }
 
   @Test
+  void jobWithoutJsonContentType_is1009() {
+    HttpResponse<byte[]> response =
+        bridge.send(
+            bridge.request("/v1/jobs")
+                .header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString(LiveDaemon.inpaintJob(image, mask).toString()))
+                .build());
+    assertError(response, 415, "BRIDGE-1009");
+  }
+
+  @Test
   void unknownBlob_is2001() {
     assertError(bridge.get("/v1/blobs/sha256:" + "0".repeat(64)), 404, "BRIDGE-2001");
   }

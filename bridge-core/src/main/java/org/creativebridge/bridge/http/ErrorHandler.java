@@ -31,7 +31,8 @@ final class ErrorHandler implements HttpHandler {
     } catch (RequestTooBigException e) {
       Responses.error(exchange, ErrorCode.REQUEST_TOO_LARGE, "the request body is over the size limit", Map.of());
     } catch (OutOfMemoryError e) {
-      Responses.error(exchange, ErrorCode.OUT_OF_MEMORY, "not enough memory for this request", Map.of());
+      // BRIDGE-4003 is a job's failure; a request that runs out of memory is the daemon's own error.
+      Responses.error(exchange, ErrorCode.INTERNAL, "the daemon ran out of memory answering this request", Map.of());
     } catch (Exception e) {
       LOG.error("{} {} failed", exchange.getRequestMethod(), exchange.getRequestPath(), e);
       Responses.error(exchange, ErrorCode.INTERNAL, "internal error: " + e.getClass().getSimpleName(), Map.of());

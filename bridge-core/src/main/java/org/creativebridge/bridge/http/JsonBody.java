@@ -15,6 +15,13 @@ final class JsonBody {
   private JsonBody() {}
 
   static <T> T read(HttpServerExchange exchange, long maxBytes, Class<T> type) throws IOException {
+    String contentType = exchange.getRequestHeaders().getFirst(io.undertow.util.Headers.CONTENT_TYPE);
+    if (contentType == null || !contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+      throw new BridgeException(
+          ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+          "send the body as Content-Type: application/json",
+          Map.of("content_type", String.valueOf(contentType)));
+    }
     long declared = exchange.getRequestContentLength();
     if (declared > maxBytes) {
       throw tooLarge(maxBytes);
