@@ -37,7 +37,8 @@ public final class Daemon implements AutoCloseable {
   private Daemon(BridgeHome home, BridgeConfig config, int port) throws IOException {
     this.home = home.create();
     Token token = Token.loadOrCreate(home.token());
-    Clock clock = Clock.systemUTC();
+    // Millisecond instants: what the journal keeps, so a job reads the same before and after it.
+    Clock clock = Clock.tick(Clock.systemUTC(), java.time.Duration.ofMillis(1));
     this.journal = new Journal(home.journal());
     try {
       BlobStore blobs =

@@ -38,7 +38,15 @@ public enum ErrorCode {
   ENGINE_FAILED("BRIDGE-4002", 500, "The engine failed while running the job."),
   OUT_OF_MEMORY("BRIDGE-4003", 507, "Not enough memory to run the job."),
 
-  INTERNAL("BRIDGE-5000", 500, "An unexpected error inside the daemon.");
+  INTERNAL("BRIDGE-5000", 500, "An unexpected error inside the daemon."),
+
+  MODEL_NOT_FOUND("BRIDGE-6001", 404, "No installed or catalogued model with that id."),
+  MODEL_INVALID("BRIDGE-6002", 400, "The model file is unsafe, unreadable or fits no supported family."),
+  MODEL_VERIFY_FAILED("BRIDGE-6003", 409, "An installed model's files moved, changed or went missing."),
+  LICENCE_NOT_ACCEPTED("BRIDGE-6004", 409, "The model's licence restricts use and has not been accepted."),
+  DOWNLOAD_FAILED("BRIDGE-6005", 502, "A model download failed or did not verify."),
+  NETWORK_DISABLED("BRIDGE-6006", 403, "Downloads are disabled by configuration or --offline."),
+  MODEL_ALREADY_INSTALLED("BRIDGE-6007", 409, "A model with that id is already installed.");
 
   private final String code;
   private final int httpStatus;

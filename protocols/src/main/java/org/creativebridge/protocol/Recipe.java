@@ -9,12 +9,15 @@ import java.util.Map;
  *
  * @param params all params as the engine ran them, defaults and the seed included
  * @param inputs input name to blob id
+ * @param inputTypes input name to the media type it was read as (a blob's type is its latest
+ *     upload's, so the recipe pins the one this job used)
  */
 public record Recipe(
     String task,
     EngineRef engine,
     ObjectNode params,
     Map<String, String> inputs,
+    Map<String, String> inputTypes,
     OutputFormat outputFormat,
     String bridgeVersion) {
 

@@ -108,7 +108,6 @@ public final class BlobStore {
     if (declaredLength > maxBlobBytes) {
       throw tooLarge(declaredLength);
     }
-    reserve(Math.max(declaredLength, 0));
     Path partial = tmp.resolve(UUID.randomUUID() + ".part");
     try {
       MessageDigest sha256 = sha256();
@@ -150,20 +149,7 @@ public final class BlobStore {
     Path partial = tmp.resolve(UUID.randomUUID() + ".part");
     try {
       MessageDigest sha256 = sha256();
-      long size;
-      try (FileChannel channel =
-          FileChannel.open(partial, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-        CountingOutputStream counting =
-            new CountingOutputStream(
-                new DigestOutputStream(Channels.newOutputStream(channel), sha256));
-        try (OutputStream out = new java.io.BufferedOutputStream(counting, COPY_BUFFER)) {
-          writer.writeTo(out);
-          out.flush();
-          channel.force(false);
-        }
-        size = counting.count();
-      }
-      reserve(size);
+      long size = writeDurably(partial, out -> writer.writeTo(new DigestOutputStream(out, sha256)));
       String id = Protocol.BLOB_ID_PREFIX + HexFormat.of().formatHex(sha256.digest());
       install(partial, id, size, type);
       return new BlobInfo(id, size, type);
@@ -172,9 +158,52 @@ public final class BlobStore {
     }
   }
 
-  private boolean install(Path partial, String id, long size, String type) throws IOException {
+  /**
+   * Writes a new file and fsyncs it before returning its size; the caller renames it into place.
+   * The writer may close the stream it is given (some encoders do) without cutting the fsync off.
+   */
+  public static long writeDurably(Path file, BlobWriter writer) throws IOException {
+    try (FileChannel channel =
+        FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      CountingOutputStream counting = new CountingOutputStream(Channels.newOutputStream(channel));
+      OutputStream out = new java.io.BufferedOutputStream(counting, COPY_BUFFER);
+      writer.writeTo(new FlushOnClose(out));
+      out.flush();
+      channel.force(false);
+      return counting.count();
+    }
+  }
+
+  /** Turns close() into flush(), so the file stays open for the fsync that must follow. */
+  private static final class FlushOnClose extends java.io.FilterOutputStream {
+    FlushOnClose(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+    }
+
+    @Override
+    public void close() throws IOException {
+      flush();
+    }
+  }
+
+
+  /**
+   * Moves a complete, fsynced file into place. Room is made only for bytes not stored yet (known
+   * once hashed), and under the store's lock, so concurrent puts cannot overshoot the budget
+   * together.
+   */
+  private synchronized boolean install(Path partial, String id, long size, String type)
+      throws IOException {
     Path target = fileOf(id);
     boolean existed = Files.isRegularFile(target) && journal.findBlob(id).isPresent();
+    if (!existed) {
+      reserve(size);
+    }
     // The row goes in before the rename: a crash between the two leaves a row without a file,
     // which find() treats as absent, never a file nobody accounts for.
     journal.upsertBlob(new Journal.BlobRow(id, size, type, clock.millis()));
@@ -189,8 +218,8 @@ public final class BlobStore {
     return !existed;
   }
 
-  /** Makes room for {@code incoming} bytes by evicting unreferenced blobs, or refuses. */
-  private synchronized void reserve(long incoming) throws IOException {
+  /** Makes room for {@code incoming} bytes by evicting unreferenced blobs, or refuses. Holds the lock. */
+  private void reserve(long incoming) throws IOException {
     long total = journal.totalBlobBytes();
     while (total + incoming > budgetBytes) {
       var candidates = journal.evictionCandidates(64);

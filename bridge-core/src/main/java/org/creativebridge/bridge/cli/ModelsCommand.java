@@ -28,13 +28,16 @@ final class ModelsCommand implements Runnable {
 
   @Command(name = "list", mixinStandardHelpOptions = true, description = "List engines and installed models.")
   static final class ListCommand implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() throws IOException {
+      java.io.PrintWriter out = spec.commandLine().getOut();
       BridgeHome home = BridgeHome.resolve(System.getenv());
-      System.out.println("Built-in engines (no download needed):");
+      out.println("Built-in engines (no download needed):");
       for (Engine engine : BuiltinEngines.list()) {
         EngineInfo info = engine.info();
-        System.out.printf("  %-24s %-16s %s%n", info.id(), info.task(), info.description());
+        out.printf("  %-24s %-16s %s%n", info.id(), info.task(), info.description());
         engine.close();
       }
       Path models = home.models();
@@ -44,14 +47,15 @@ final class ModelsCommand implements Runnable {
           files = walk.filter(p -> p.toString().endsWith(".onnx")).sorted().toList();
         }
       }
-      System.out.println("Installed models in " + models + ":");
+      out.println("Installed models in " + models + ":");
       if (files.isEmpty()) {
-        System.out.println("  (none)");
+        out.println("  (none)");
       }
       for (Path file : files) {
         // No engine family recognises model files yet; list them so the user sees what is there.
-        System.out.printf("  %-40s %,d bytes (not used by any engine yet)%n", models.relativize(file), Files.size(file));
+        out.printf("  %-40s %,d bytes (not used by any engine yet)%n", models.relativize(file), Files.size(file));
       }
+      out.flush();
       return 0;
     }
   }

@@ -52,6 +52,8 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--output-format", defaultValue = "png", description = "png or raw (default: ${DEFAULT-VALUE})")
   String outputFormat;
 
+  @CommandLine.Spec CommandLine.Model.CommandSpec commandSpec;
+
   @Option(names = "--output", required = true, paramLabel = "DIR", description = "folder for the outputs")
   Path output;
 
@@ -105,10 +107,12 @@ final class RunCommand implements Callable<Integer> {
       writeAtomically(
           output.resolve("recipe.json"),
           out -> out.write(ProtocolJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(result.recipe())));
-      for (Map.Entry<String, String> out : result.outputs().entrySet()) {
-        System.out.println(out.getKey() + ": " + output.resolve(fileName(out.getKey(), format)) + " (" + out.getValue() + ")");
+      java.io.PrintWriter out = commandSpec.commandLine().getOut();
+      for (Map.Entry<String, String> written : result.outputs().entrySet()) {
+        out.println(written.getKey() + ": " + output.resolve(fileName(written.getKey(), format)) + " (" + written.getValue() + ")");
       }
-      System.out.println("recipe: " + output.resolve("recipe.json"));
+      out.println("recipe: " + output.resolve("recipe.json"));
+      out.flush();
       return 0;
     } catch (EngineException e) {
       throw new BridgeException(ErrorCode.ENGINE_FAILED, e.getMessage());
@@ -130,19 +134,15 @@ final class RunCommand implements Callable<Integer> {
   /** Temporary file, fsync, rename: a crash never leaves half an output under the final name. */
   private static void writeAtomically(Path file, BlobStore.BlobWriter writer) throws IOException {
     Path partial = file.resolveSibling(file.getFileName() + ".part");
-    try (var channel =
-            java.nio.channels.FileChannel.open(
-                partial,
-                java.nio.file.StandardOpenOption.CREATE,
-                java.nio.file.StandardOpenOption.TRUNCATE_EXISTING,
-                java.nio.file.StandardOpenOption.WRITE);
-        OutputStream out = new java.io.BufferedOutputStream(java.nio.channels.Channels.newOutputStream(channel), 1 << 20)) {
-      writer.writeTo(out);
-      out.flush();
-      channel.force(false);
+    try {
+      Files.deleteIfExists(partial);
+      BlobStore.writeDurably(partial, writer);
+      Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(partial);
     }
-    Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
+
 
   private ObjectNode parseParams() {
     ObjectNode node = ProtocolJson.mapper().createObjectNode();

@@ -12,6 +12,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Run the daemon on 127.0.0.1 until stopped (Ctrl-C or SIGTERM).")
 final class ServeCommand implements Callable<Integer> {
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
   @Option(names = "--port", defaultValue = "7860", description = "TCP port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
   int port;
 
@@ -19,7 +21,7 @@ final class ServeCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if (port < 0 || port > 65535) {
       throw new picocli.CommandLine.ParameterException(
-          new picocli.CommandLine(this), "--port must be 0..65535, not " + port);
+          spec.commandLine(), "--port must be 0..65535, not " + port);
     }
     BridgeHome home = BridgeHome.resolve(System.getenv());
     Daemon daemon = Daemon.start(home, port);
@@ -32,8 +34,9 @@ final class ServeCommand implements Callable<Integer> {
                   stopped.countDown();
                 },
                 "bridge-shutdown"));
-    System.out.println("Creative Bridge serving on " + daemon.url() + " (home: " + home.root() + ")");
-    System.out.flush();
+    var out = spec.commandLine().getOut();
+    out.println("Creative Bridge serving on " + daemon.url() + " (home: " + home.root() + ")");
+    out.flush();
     stopped.await();
     return 0;
   }

@@ -24,6 +24,7 @@ import org.creativebridge.protocol.ProtocolJson;
 final class JobHandlers {
   private static final int DEFAULT_LIST_LIMIT = 100;
   private static final int MAX_LIST_LIMIT = 1000;
+  private static final long KEEP_ALIVE_MILLIS = 15_000;
 
   private final JobService jobs;
   private final long maxJsonBytes;
@@ -108,6 +109,8 @@ final class JobHandlers {
   private final class EventStream implements ServerSentEventConnectionCallback {
     @Override
     public void connected(ServerSentEventConnection connection, String lastEventId) {
+      // A comment line now and then keeps proxies and idle timeouts from closing a quiet stream.
+      connection.setKeepAliveTime(KEEP_ALIVE_MILLIS);
       String id = connection.getQueryParameters().get("id").getFirst();
       AtomicLong sequence = new AtomicLong();
       Runnable unsubscribe =

@@ -43,14 +43,37 @@ final class JsonBody {
         throw new BridgeException(ErrorCode.INVALID_REQUEST, "the body must be a JSON object", Map.of());
       }
       return value;
+    } catch (com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException e) {
+      throw new BridgeException(
+          ErrorCode.INVALID_REQUEST,
+          "unknown field '" + fieldPath(e) + "'",
+          Map.of("field", fieldPath(e), "known", e.getKnownPropertyIds().stream().map(Object::toString).sorted().toList()));
     } catch (MismatchedInputException e) {
       throw new BridgeException(
-          ErrorCode.INVALID_REQUEST, "the request does not match its schema: " + e.getOriginalMessage(),
-          Map.of("path", e.getPathReference() == null ? "" : e.getPathReference()));
+          ErrorCode.INVALID_REQUEST,
+          "field '" + fieldPath(e) + "' has the wrong type or value",
+          Map.of("field", fieldPath(e)));
     } catch (JsonProcessingException e) {
       throw new BridgeException(
           ErrorCode.MALFORMED_JSON, "the body is not valid JSON: " + e.getOriginalMessage(), Map.of());
     }
+  }
+
+  /** The JSON path of the offending field as a client wrote it, e.g. {@code inputs.image}. */
+  private static String fieldPath(MismatchedInputException e) {
+    StringBuilder path = new StringBuilder();
+    for (var reference : e.getPath()) {
+      if (reference.getFieldName() != null) {
+        if (path.length() > 0) {
+          path.append('.');
+        }
+        path.append(com.fasterxml.jackson.databind.PropertyNamingStrategies.SnakeCaseStrategy.INSTANCE
+            .translate(reference.getFieldName()));
+      } else if (reference.getIndex() >= 0) {
+        path.append('[').append(reference.getIndex()).append(']');
+      }
+    }
+    return path.toString();
   }
 
   private static BridgeException tooLarge(long maxBytes) {

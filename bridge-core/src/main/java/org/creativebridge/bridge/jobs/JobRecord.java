@@ -120,6 +120,9 @@ final class JobRecord implements JobContext, Scheduler.Work {
 
   void succeed(Map<String, String> outputs, Recipe recipe, Instant at) {
     synchronized (lock) {
+      if (status.isTerminal()) {
+        return;
+      }
       this.outputs = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(outputs));
       this.recipe = recipe;
       this.progress = 1.0;
@@ -129,6 +132,9 @@ final class JobRecord implements JobContext, Scheduler.Work {
 
   void fail(ErrorResponse.Error error, Instant at) {
     synchronized (lock) {
+      if (status.isTerminal()) {
+        return;
+      }
       this.error = error;
       finish(JobStatus.FAILED, at, JobEvent.failed(id(), error));
     }

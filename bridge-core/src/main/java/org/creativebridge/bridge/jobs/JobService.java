@@ -40,6 +40,7 @@ import org.slf4j.LoggerFactory;
 public final class JobService implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(JobService.class);
   private static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+  private static final int RECENT_JOBS = 256;
 
   private final Journal journal;
   private final BlobStore blobs;
@@ -49,6 +50,20 @@ public final class JobService implements AutoCloseable {
   private final Limits limits;
   private final Clock clock;
   private final Map<String, JobRecord> live = new ConcurrentHashMap<>();
+  /**
+   * Jobs that ended lately, kept whole so a late event subscriber still gets their stages and
+   * progress; older ones are answered from the journal.
+   */
+  private final Map<String, JobRecord> recent =
+      java.util.Collections.synchronizedMap(
+          new java.util.LinkedHashMap<>(64, 0.75f, true) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, JobRecord> eldest) {
+              return size() > RECENT_JOBS;
+            }
+          });
   private final Map<String, ImageCodec.Header> probed = new ConcurrentHashMap<>();
   private final AtomicLong sequence = new AtomicLong();
   private final SecureRandom random = new SecureRandom();
@@ -261,11 +276,11 @@ public final class JobService implements AutoCloseable {
           row.id(),
           new Journal.Outcome(JobStatus.SUCCEEDED, clock.instant(), result.outputs(), result.recipe(), null));
       record.succeed(result.outputs(), result.recipe(), clock.instant());
-      live.remove(row.id());
+      retire(record);
     } catch (CancelledException e) {
       journal.finish(row.id(), new Journal.Outcome(JobStatus.CANCELLED, clock.instant(), null, null, null));
       record.markCancelled(clock.instant());
-      live.remove(row.id());
+      retire(record);
     } catch (EngineException e) {
       failJob(record, error(codeOf(e.kind()), e.getMessage(), e.details()));
     } catch (BridgeException e) {
@@ -278,10 +293,20 @@ public final class JobService implements AutoCloseable {
     }
   }
 
+  private void retire(JobRecord record) {
+    recent.put(record.id(), record);
+    live.remove(record.id());
+  }
+
+  private JobRecord known(String id) {
+    JobRecord record = live.get(id);
+    return record != null ? record : recent.get(id);
+  }
+
   private void failJob(JobRecord record, ErrorResponse.Error error) {
     journal.finish(record.id(), new Journal.Outcome(JobStatus.FAILED, clock.instant(), null, null, error));
     record.fail(error, clock.instant());
-    live.remove(record.id());
+    retire(record);
   }
 
   static ErrorCode codeOf(EngineException.Kind kind) {
@@ -304,7 +329,7 @@ public final class JobService implements AutoCloseable {
   // ---- queries ----
 
   public JobView get(String id) {
-    JobRecord record = live.get(id);
+    JobRecord record = known(id);
     if (record != null) {
       return record.view();
     }
@@ -313,13 +338,13 @@ public final class JobService implements AutoCloseable {
 
   public List<JobView> list(Set<JobStatus> statuses, int limit) {
     return journal.listJobs(statuses, limit).stream()
-        .map(row -> Optional.ofNullable(live.get(row.id())).map(JobRecord::view).orElseGet(() -> viewOf(row)))
+        .map(row -> Optional.ofNullable(known(row.id())).map(JobRecord::view).orElseGet(() -> viewOf(row)))
         .toList();
   }
 
   /** Cancels a queued or running job; a finished job is returned as it is. */
   public JobView cancel(String id) {
-    JobRecord record = live.get(id);
+    JobRecord record = known(id);
     if (record == null) {
       return get(id);
     }
@@ -327,7 +352,7 @@ public final class JobService implements AutoCloseable {
     if (scheduler.remove(record)) {
       journal.finish(id, new Journal.Outcome(JobStatus.CANCELLED, clock.instant(), null, null, null));
       record.markCancelled(clock.instant());
-      live.remove(id);
+      retire(record);
     }
     return record.view();
   }
@@ -337,7 +362,7 @@ public final class JobService implements AutoCloseable {
    * handle that stops the updates.
    */
   public Runnable subscribe(String id, Consumer<JobEvent> listener) {
-    JobRecord record = live.get(id);
+    JobRecord record = known(id);
     if (record != null) {
       return record.subscribe(listener);
     }

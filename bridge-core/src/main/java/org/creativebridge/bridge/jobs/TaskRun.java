@@ -57,13 +57,20 @@ public final class TaskRun {
 
   public static Recipe recipeOf(Spec spec) {
     EngineInfo info = spec.engine().info();
-    Map<String, String> inputIds = new LinkedHashMap<>();
-    spec.inputs().forEach((name, input) -> inputIds.put(name, input.blobId()));
+    Map<String, String> inputIds = new java.util.TreeMap<>();
+    Map<String, String> inputTypes = new java.util.TreeMap<>();
+    spec.inputs()
+        .forEach(
+            (name, input) -> {
+              inputIds.put(name, input.blobId());
+              inputTypes.put(name, input.mediaType());
+            });
     return new Recipe(
         spec.task().name(),
         new Recipe.EngineRef(info.id(), info.kind().wireName(), info.modelSha256(), info.version()),
         spec.params(),
         inputIds,
+        inputTypes,
         spec.outputFormat(),
         BridgeVersion.current());
   }

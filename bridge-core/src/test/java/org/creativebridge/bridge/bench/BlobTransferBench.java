@@ -39,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * PUT then GET of a 4096x4096 rgba8 image (64 MiB) as raw pixels, side by side with the same image
  * sent as PNG the way a client would (encode, PUT, GET, decode). Every repetition changes one byte
  * (raw) or one sample (PNG) first, so every PUT really stores new bytes instead of hitting the
- * store's de-duplication; each timed PUT must answer 201 Created. Then the components of a PUT and
+ * store's de-duplication; each timed PUT must answer 201 Created. Interleaved with them, the parts of a PUT and
  * a GET are timed alone (hashing, file write, fsync, Undertow's blocking input stream, loopback
  * TCP) to show where the time goes.
  *
@@ -83,21 +83,28 @@ class BlobTransferBench {
     long pngBytes = 0;
     String start = BenchSupport.environment();
 
+    Components components = new Components(raw, Files.createDirectories(dir.resolve("components")));
     try (RunningDaemon daemon = BenchSupport.startDaemon(dir.resolve("home"), null);
-        RawHttp http = daemon.connect()) {
+        RawHttp http = daemon.connect();
+        components) {
       HttpClient jdk = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
       for (int rep = -WARMUP; rep < REPS; rep++) {
-        // Rotate the order so no path always runs right after another's page-cache writeback.
-        for (int k = 0; k < 3; k++) {
-          switch ((k + Math.floorMod(rep, 3)) % 3) {
+        // Rotate the order so no path always runs right after another's page-cache writeback;
+        // the components run in the same rotation, so they see the same machine load.
+        for (int k = 0; k < 4; k++) {
+          switch ((k + Math.floorMod(rep, 4)) % 4) {
             case 0 -> rawViaSocket(daemon, http, raw, received, rawSocket, rep);
             case 1 -> rawViaJdk(daemon, jdk, raw, rawJdk, rep);
+            case 2 -> components.measure(rep);
             default -> pngBytes = pngViaSocket(daemon, http, image, png, rep);
           }
         }
+        if (rep >= 0) {
+          System.out.printf("  rep %d: raw/socket %s ms, raw/HttpClient %s ms, PNG %s ms%n", rep,
+              ms(rawSocket.total[rep]), ms(rawJdk.total[rep]), ms(png.total[rep]));
+        }
       }
     }
-    Components components = components(raw);
 
     StringBuilder out = new StringBuilder();
     out.append("BlobTransferBench: PUT + GET of a 4096x4096 rgba8 image (payload ")
@@ -261,12 +268,103 @@ class BlobTransferBench {
   // ---------------------------------------------------------------- where the time goes
 
   /** The pieces a daemon PUT and GET are made of, each timed alone on the same 64 MiB. */
-  private record Components(Map<String, long[]> timings) {
+  private static final class Components implements AutoCloseable {
+    static final String[] NAMES = {
+      "loopback TCP, plain sockets (kernel floor)",
+      "Undertow blocking input stream drain (bare server, no storage)",
+      "SHA-256 (MessageDigest, 1 MiB chunks)",
+      "FileChannel write, no fsync",
+      "fsync (force) after the write",
+      "Undertow GET transferFrom(file) (bare server, no journal)",
+    };
+    final Map<String, long[]> timings = new LinkedHashMap<>();
+    final byte[] raw;
+    final byte[] received;
+    final Path files;
+    final ServerSocket sink;
+    final Undertow bare;
+    final Socket plain;
+    final RawHttp http;
+
+    Components(byte[] raw, Path files) throws IOException {
+      this.raw = raw;
+      this.received = new byte[raw.length];
+      this.files = files;
+      for (String name : NAMES) {
+        timings.put(name, new long[REPS]);
+      }
+      Path served = files.resolve("served.bin");
+      Files.write(served, raw);
+      sink = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+      Thread drainer = new Thread(() -> drainSocketForever(sink), "bench-sink");
+      drainer.setDaemon(true);
+      drainer.start();
+      bare = bareServer(served, raw.length);
+      bare.start();
+      plain = new Socket();
+      plain.setSendBufferSize(4 << 20);
+      plain.connect(new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), sink.getLocalPort()));
+      http = new RawHttp(((InetSocketAddress) bare.getListenerInfo().get(0).getAddress()).getPort(), null);
+    }
+
+    void measure(int rep) throws Exception {
+      long[] r = new long[NAMES.length];
+      // 0: plain loopback: send 64 MiB, wait for the sink's one-byte ack
+      long t0 = System.nanoTime();
+      plain.getOutputStream().write(raw);
+      plain.getOutputStream().flush();
+      if (plain.getInputStream().read() < 0) {
+        throw new IOException("sink closed");
+      }
+      r[0] = System.nanoTime() - t0;
+      // 1: Undertow drain
+      t0 = System.nanoTime();
+      RawHttp.Response put = http.request("PUT", "/drain", "application/octet-stream", raw);
+      r[1] = System.nanoTime() - t0;
+      check(put.status() == 200, "bare PUT " + put.status());
+      // 2: sha-256
+      t0 = System.nanoTime();
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      for (int off = 0; off < raw.length; off += CHUNK) {
+        sha.update(raw, off, Math.min(CHUNK, raw.length - off));
+      }
+      sha.digest();
+      r[2] = System.nanoTime() - t0;
+      // 3, 4: write then fsync, to a new file like the store's .part file
+      Path part = files.resolve("part-" + (rep + WARMUP) + ".bin");
+      t0 = System.nanoTime();
+      long t1;
+      try (FileChannel ch = FileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        ByteBuffer wrapped = ByteBuffer.wrap(raw);
+        for (int off = 0; off < raw.length; off += CHUNK) {
+          wrapped.limit(Math.min(raw.length, off + CHUNK)).position(off);
+          while (wrapped.hasRemaining()) {
+            ch.write(wrapped);
+          }
+        }
+        t1 = System.nanoTime();
+        ch.force(false);
+      }
+      long t2 = System.nanoTime();
+      r[3] = t1 - t0;
+      r[4] = t2 - t1;
+      Files.delete(part);
+      // 5: Undertow GET with transferFrom
+      t0 = System.nanoTime();
+      int status = http.getInto("/file", received);
+      r[5] = System.nanoTime() - t0;
+      check(status == 200, "bare GET " + status);
+      if (rep >= 0) {
+        for (int i = 0; i < NAMES.length; i++) {
+          timings.get(NAMES[i])[rep] = r[i];
+        }
+      }
+    }
+
     String render(long payload) {
       StringBuilder out = new StringBuilder();
-      out.append("Where the time goes: the pieces of a PUT / GET timed alone on the same 64 MiB (median of ")
-          .append(REPS)
-          .append(")\n");
+      out.append("Where the time goes: the pieces of a PUT / GET timed alone on the same 64 MiB, interleaved with the"
+          + " runs above (median of ").append(REPS).append(")\n");
       BenchSupport.Table table = new BenchSupport.Table("component", "ms", "MB/s");
       timings.forEach(
           (name, t) -> {
@@ -275,107 +373,25 @@ class BlobTransferBench {
           });
       out.append(table.render());
       double put =
-          median(timings.get("Undertow blocking input stream drain (bare server, no storage)"))
-              + median(timings.get("SHA-256 (MessageDigest, 1 MiB chunks)"))
-              + median(timings.get("FileChannel write, no fsync"))
-              + median(timings.get("fsync (force) after the write"));
+          median(timings.get(NAMES[1])) + median(timings.get(NAMES[2])) + median(timings.get(NAMES[3]))
+              + median(timings.get(NAMES[4]));
       out.append(fmt(
           "Serial model of a daemon PUT = drain + SHA-256 + write + fsync = %s ms (the handler does them one after"
               + " another on one thread).%n", ms(put)));
+      double floor = 2 * median(timings.get(NAMES[0]));
+      out.append(fmt(
+          "Floor of any PUT+GET here: 2 x loopback TCP = %s ms = %.0f MB/s round trip, before hashing or disk.%n",
+          ms(floor), payload / floor * 1e3));
       return out.toString();
     }
-  }
 
-  private Components components(byte[] raw) throws Exception {
-    Map<String, long[]> t = new LinkedHashMap<>();
-    String[] names = {
-      "loopback TCP, plain sockets (kernel floor)",
-      "Undertow blocking input stream drain (bare server, no storage)",
-      "SHA-256 (MessageDigest, 1 MiB chunks)",
-      "FileChannel write, no fsync",
-      "fsync (force) after the write",
-      "Undertow GET transferFrom(file) (bare server, no journal)",
-    };
-    for (String name : names) {
-      t.put(name, new long[REPS]);
+    @Override
+    public void close() throws IOException {
+      http.close();
+      plain.close();
+      bare.stop();
+      sink.close();
     }
-    Path files = Files.createDirectories(dir.resolve("components"));
-    Path served = files.resolve("served.bin");
-    Files.write(served, raw);
-    byte[] received = new byte[raw.length];
-
-    try (ServerSocket sink = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
-      Thread drainer = new Thread(() -> drainSocketForever(sink), "bench-sink");
-      drainer.setDaemon(true);
-      drainer.start();
-      Undertow bare = bareServer(served, raw.length);
-      bare.start();
-      try (Socket plain = new Socket()) {
-        plain.setSendBufferSize(4 << 20);
-        plain.connect(new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), sink.getLocalPort()));
-        OutputStream plainOut = plain.getOutputStream();
-        InputStream plainIn = plain.getInputStream();
-        int barePort = ((InetSocketAddress) bare.getListenerInfo().get(0).getAddress()).getPort();
-        try (RawHttp http = new RawHttp(barePort, null)) {
-          for (int rep = -WARMUP; rep < REPS; rep++) {
-            long[] r = new long[names.length];
-            // 0: plain loopback: send 64 MiB, wait for the sink's one-byte ack
-            long t0 = System.nanoTime();
-            plainOut.write(raw);
-            plainOut.flush();
-            if (plainIn.read() < 0) {
-              throw new IOException("sink closed");
-            }
-            r[0] = System.nanoTime() - t0;
-            // 1: Undertow drain
-            t0 = System.nanoTime();
-            RawHttp.Response put = http.request("PUT", "/drain", "application/octet-stream", raw);
-            r[1] = System.nanoTime() - t0;
-            check(put.status() == 200, "bare PUT " + put.status());
-            // 2: sha-256
-            t0 = System.nanoTime();
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            for (int off = 0; off < raw.length; off += CHUNK) {
-              sha.update(raw, off, Math.min(CHUNK, raw.length - off));
-            }
-            sha.digest();
-            r[2] = System.nanoTime() - t0;
-            // 3, 4: write then fsync, to a new file like the store's .part file
-            Path part = files.resolve("part-" + (rep + WARMUP) + ".bin");
-            t0 = System.nanoTime();
-            long t1;
-            try (FileChannel ch = FileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-              ByteBuffer wrapped = ByteBuffer.wrap(raw);
-              for (int off = 0; off < raw.length; off += CHUNK) {
-                wrapped.limit(Math.min(raw.length, off + CHUNK)).position(off);
-                while (wrapped.hasRemaining()) {
-                  ch.write(wrapped);
-                }
-              }
-              t1 = System.nanoTime();
-              ch.force(false);
-            }
-            long t2 = System.nanoTime();
-            r[3] = t1 - t0;
-            r[4] = t2 - t1;
-            Files.delete(part);
-            // 5: Undertow GET with transferFrom
-            t0 = System.nanoTime();
-            int status = http.getInto("/file", received);
-            r[5] = System.nanoTime() - t0;
-            check(status == 200, "bare GET " + status);
-            if (rep >= 0) {
-              for (int i = 0; i < names.length; i++) {
-                t.get(names[i])[rep] = r[i];
-              }
-            }
-          }
-        }
-      } finally {
-        bare.stop();
-      }
-    }
-    return new Components(t);
   }
 
   /** A bare Undertow with the daemon's threading (BlockingHandler) but no auth, hashing or storage. */
@@ -386,6 +402,7 @@ class BlobTransferBench {
             new BlockingHandler(
                 exchange -> {
                   if (exchange.getRequestPath().equals("/drain")) {
+                    exchange.setMaxEntitySize(0); // as the daemon's PUT handler does
                     byte[] buffer = new byte[CHUNK];
                     InputStream in = exchange.getInputStream();
                     while (in.readNBytes(buffer, 0, buffer.length) > 0) {

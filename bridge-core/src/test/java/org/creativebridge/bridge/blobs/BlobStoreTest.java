@@ -4,7 +4,6 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -362,6 +361,22 @@ class BlobStoreTest {
     assertPresent(store, a, b);
     assertEquals(List.of(), list(root.resolve("tmp")));
     assertEquals(2, blobFiles().size());
+  }
+
+  @Test
+  void putOfBytesAlreadyStored_succeeds_evenWhenTheStoreIsFullOfReferencedBlobs() throws IOException {
+    BlobStore store = store(BLOB, 2 * BLOB);
+    String a = put(store, 1);
+    String b = put(store, 2);
+    assertTrue(journal.insertJob(job("job-1", Map.of("image", a, "mask", b))));
+
+    // The protocol answers a re-upload of stored bytes with 200; it needs no room, declared or not.
+    BlobStore.PutResult undeclared = store.put(new ByteArrayInputStream(bytes(BLOB, 1)), -1, "text/plain");
+    BlobStore.PutResult declared = store.put(new ByteArrayInputStream(bytes(BLOB, 1)), BLOB, "text/plain");
+
+    assertFalse(undeclared.created());
+    assertFalse(declared.created());
+    assertEquals(a, declared.info().id());
   }
 
   @Test

@@ -56,7 +56,8 @@ class OpenApiContractTest {
     ObjectNode params = JSON.createObjectNode().put("seed", 42).put("grow", 0).put("feather", 0).put("patch_size", 7).put("prompt", "");
     return new Recipe(
         "image.inpaint", new Recipe.EngineRef("builtin.patchmatch", "builtin", null, "1"), params,
-        Map.of("image", BLOB, "mask", OTHER_BLOB), OutputFormat.PNG, "0.1.0-SNAPSHOT");
+        Map.of("image", BLOB, "mask", OTHER_BLOB), Map.of("image", "image/png", "mask", "image/png"),
+        OutputFormat.PNG, "0.1.0-SNAPSHOT");
   }
 
   static JobView succeededJob() {

@@ -45,7 +45,8 @@ class RecordSchemaConformanceTest {
     Recipe modelRecipe =
         new Recipe(
             "image.inpaint", new Recipe.EngineRef("lama", "model", "b".repeat(64), "2"), ProtocolJson.mapper().createObjectNode().put("seed", 1),
-            Map.of("image", BLOB, "mask", OTHER_BLOB), OutputFormat.RAW, "0.1.0-SNAPSHOT");
+            Map.of("image", BLOB, "mask", OTHER_BLOB), Map.of("image", "image/png", "mask", "image/png"),
+            OutputFormat.RAW, "0.1.0-SNAPSHOT");
     return Stream.of(
         Arguments.of("Health", new Health("ok", "0.1.0-SNAPSHOT", Protocol.VERSION)),
         Arguments.of("Capabilities", capabilities),

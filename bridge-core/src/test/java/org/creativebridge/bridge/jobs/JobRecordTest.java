@@ -298,6 +298,7 @@ class JobRecordTest {
         new Recipe.EngineRef("stub", "builtin", null, "1"),
         ProtocolJson.mapper().createObjectNode().put("seed", 1),
         Map.of(),
+        Map.of(),
         OutputFormat.PNG,
         "test");
   }

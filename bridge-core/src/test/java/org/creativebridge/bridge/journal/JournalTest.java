@@ -323,6 +323,7 @@ class JournalTest {
         new Recipe.EngineRef("builtin.patchmatch", "builtin", null, "1"),
         params(),
         Map.of("image", IMAGE, "mask", MASK),
+        Map.of("image", "image/png", "mask", "image/png"),
         OutputFormat.PNG,
         "0.1.0-SNAPSHOT");
   }

@@ -283,7 +283,7 @@ public final class ImageCodec {
       checkLimits(width, height, limits, JPEG);
       return new Header(width, height, SampleDepth.U8, JPEG);
     } catch (IOException | RuntimeException e) {
-      throw unreadable("The JPEG file is damaged: its header cannot be read (" + reason(e) + ").", JPEG, e);
+      throw unreadable("The JPEG file is damaged or truncated: its header cannot be read (" + reason(e) + ").", JPEG, e);
     } finally {
       reader.dispose();
     }

@@ -46,10 +46,6 @@ final class PngChunkReader implements Closeable {
     return new PngChunkReader(new BufferedInputStream(Files.newInputStream(file), BUFFER_BYTES), size);
   }
 
-  long fileSize() {
-    return fileSize;
-  }
-
   /**
    * Reads the first bytes of the file (up to {@code count}); fewer when the file is shorter. Used
    * to check the signature and to name what the file really is when it is not a PNG.
@@ -68,7 +64,7 @@ final class PngChunkReader implements Closeable {
     }
     long offset = position;
     byte[] header = new byte[8];
-    readFully(header, 0, 8, "a chunk header", offset);
+    readFully(header, 8, "a chunk header (at offset " + offset + ")");
     long length = readUnsignedInt(header, 0);
     for (int i = 4; i < 8; i++) {
       int c = header[i] & 0xff;
@@ -97,7 +93,7 @@ final class PngChunkReader implements Closeable {
   /** Reads all of a chunk's data and checks its CRC. Only for chunks known to be small. */
   byte[] readData(Chunk chunk) throws IOException {
     byte[] data = new byte[chunk.length()];
-    readFully(data, 0, data.length, "the " + chunk.type() + " chunk", chunk.offset());
+    readFully(data, data.length, describe(chunk));
     crc.update(data);
     checkCrc(chunk);
     return data;
@@ -108,7 +104,7 @@ final class PngChunkReader implements Closeable {
     long remaining = chunk.length();
     while (remaining > 0) {
       int n = (int) Math.min(remaining, scratch.length);
-      readFully(scratch, 0, n, "the " + chunk.type() + " chunk", chunk.offset());
+      readFully(scratch, n, describe(chunk));
       crc.update(scratch, 0, n);
       remaining -= n;
     }
@@ -124,7 +120,7 @@ final class PngChunkReader implements Closeable {
 
   private void checkCrc(Chunk chunk) throws IOException {
     byte[] stored = new byte[4];
-    readFully(stored, 0, 4, "the CRC of the " + chunk.type() + " chunk", chunk.offset());
+    readFully(stored, 4, "the checksum of " + describe(chunk));
     if (readUnsignedInt(stored, 0) != crc.getValue()) {
       throw new PngFormatException(
           "The PNG file is damaged: the checksum (CRC) of its " + chunk.type()
@@ -132,16 +128,18 @@ final class PngChunkReader implements Closeable {
     }
   }
 
-  private void readFully(byte[] buffer, int offset, int length, String what, long chunkOffset)
-      throws IOException {
-    int read = in.readNBytes(buffer, offset, length);
+  /** Fills the start of {@code buffer}; {@code what} names the part being read, for the message. */
+  private void readFully(byte[] buffer, int length, String what) throws IOException {
+    int read = in.readNBytes(buffer, 0, length);
     position += read;
     if (read < length) {
       // The file shrank after its size was read, or a header straddles the end.
-      throw new PngFormatException(
-          "The PNG file is truncated: it ends inside " + what + " (at offset " + chunkOffset
-              + ").");
+      throw new PngFormatException("The PNG file is truncated: it ends inside " + what + ".");
     }
+  }
+
+  private static String describe(Chunk chunk) {
+    return "its " + chunk.type() + " chunk (at offset " + chunk.offset() + ")";
   }
 
   static long readUnsignedInt(byte[] bytes, int offset) {

@@ -4,7 +4,7 @@ package org.creativebridge.inference.image;
  * The fields of a PNG IHDR chunk, validated against the combinations the specification allows.
  * Immutable and thread-safe.
  */
-record PngHeader(long width, long height, int bitDepth, int colourType, boolean interlaced) {
+record PngHeader(long width, long height, int bitDepth, int colourType) {
   static final int GRAY = 0;
   static final int RGB = 2;
   static final int PALETTE = 3;
@@ -30,7 +30,7 @@ record PngHeader(long width, long height, int bitDepth, int colourType, boolean 
     if (compression != 0 || filter != 0 || interlace > 1) {
       throw damaged("its header names an unknown compression, filter or interlace method");
     }
-    return new PngHeader(width, height, bitDepth, colourType, interlace == 1);
+    return new PngHeader(width, height, bitDepth, colourType);
   }
 
   private static boolean validDepth(int colourType, int bitDepth) {
@@ -56,13 +56,14 @@ record PngHeader(long width, long height, int bitDepth, int colourType, boolean 
    * this size. Only called after the limits check, so the arithmetic cannot overflow.
    *
    * <p>The filtered data is one filter byte plus the packed samples per row; interlacing adds at
-   * most a filter byte and a partial byte per row of each of the seven passes. zlib never expands
-   * data by more than a few bytes per 16 KiB block; twice the size plus 64 KiB leaves room for any
-   * sane encoder, while a header that claims a tiny image over megabytes of data is caught.
+   * most a filter byte and a partial byte per row of each of the seven passes, allowed for either
+   * way since it is tiny next to the bound. zlib never expands data by more than a few bytes per
+   * 16 KiB block; twice the size plus 64 KiB leaves room for any sane encoder, while a header
+   * that claims a tiny image over megabytes of data is caught.
    */
   long maxPlausibleCompressedBytes() {
     long rowBytes = (width * channels() * bitDepth + 7) / 8;
-    long filtered = height * (1 + rowBytes) + (interlaced ? 4 * height + 64 : 0);
+    long filtered = height * (1 + rowBytes) + 4 * height + 64;
     return 2 * filtered + (64 << 10);
   }
 

@@ -21,11 +21,6 @@ record RawImageType(long width, long height, SampleDepth depth) {
     return new RawImageType(image.width(), image.height(), image.depth());
   }
 
-  /** True when the part before the first ';' is {@code image/x-raw}, in any case. */
-  static boolean hasRawBase(String mediaType) {
-    return ImageCodec.baseType(mediaType).equals(BASE_TYPE);
-  }
-
   /**
    * Parses the parameters of a raw media type. Parameter names and the format are
    * case-insensitive, values may be quoted, and unknown parameters are ignored so that clients can

@@ -7,6 +7,7 @@ import ai.onnxruntime.TensorInfo;
 import ai.onnxruntime.ValueInfo;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -26,7 +27,8 @@ import org.creativebridge.inference.EngineException;
  * means the engine reads whatever size comes back. A dynamic dim in the model fits any fixed dim in
  * the contract (the model accepts or produces that size). A tensor may list alternatives (e.g. a
  * timestep that is {@code int64 [1]} or {@code float32 [1]}); {@link Fit} tells which one the model
- * has.
+ * has. An input may be optional (e.g. Piper's {@code sid}, present only in multi-speaker voices): a
+ * model without it still fits, and {@link Fit#hasInput} tells whether to feed it.
  *
  * <p>Immutable; thread-safe. {@link Builder} is not thread-safe.
  *
@@ -54,6 +56,15 @@ public record ModelContract(String family, List<Tensor> inputs, List<Tensor> out
    */
   public Fit check(OrtSession session) throws EngineException {
     return check(session, "model");
+  }
+
+  /**
+   * Every way {@code model} differs from this contract, one readable line each (as {@link
+   * #check(OrtSession)} reports them); empty when it fits. For callers that hold a signature but
+   * no session, e.g. family detection comparing one model against every family.
+   */
+  public List<String> mismatches(Signature model) {
+    return mismatches(model.inputs(), model.outputs());
   }
 
   /** As {@link #check(OrtSession)}, with {@code modelName} leading the message. */
@@ -98,7 +109,9 @@ public record ModelContract(String family, List<Tensor> inputs, List<Tensor> out
       unexpected.remove(tensor.name());
       TensorType has = actual.get(tensor.name());
       if (has == null) {
-        found.add("missing " + role + " '" + tensor.name() + "'");
+        if (!tensor.optional()) {
+          found.add("missing " + role + " '" + tensor.name() + "'");
+        }
       } else if (tensor.accepted().stream().noneMatch(want -> want.fits(has, role.equals("input")))) {
         found.add(
             role
@@ -126,7 +139,10 @@ public record ModelContract(String family, List<Tensor> inputs, List<Tensor> out
   private static Map<String, TensorType> pick(List<Tensor> tensors, Map<String, TensorType> actual) {
     Map<String, TensorType> picked = new LinkedHashMap<>();
     for (Tensor tensor : tensors) {
-      picked.put(tensor.name(), actual.get(tensor.name()));
+      TensorType has = actual.get(tensor.name());
+      if (has != null) { // absent only for an optional tensor the model does without
+        picked.put(tensor.name(), has);
+      }
     }
     return picked;
   }
@@ -144,14 +160,66 @@ public record ModelContract(String family, List<Tensor> inputs, List<Tensor> out
    * One contracted tensor and the type/shape combinations the engine can work with.
    *
    * <p>Immutable; thread-safe.
+   *
+   * @param optional whether a model may lack this tensor
    */
-  public record Tensor(String name, List<TensorType> accepted) {
+  public record Tensor(String name, List<TensorType> accepted, boolean optional) {
     public Tensor {
       Objects.requireNonNull(name, "name");
       accepted = List.copyOf(accepted);
       if (accepted.isEmpty()) {
         throw new IllegalArgumentException("tensor '" + name + "' accepts nothing");
       }
+    }
+
+    /** A required tensor. */
+    public Tensor(String name, List<TensorType> accepted) {
+      this(name, accepted, false);
+    }
+  }
+
+  /**
+   * A model's inputs and outputs by name, in the model's order, as read from a session.
+   *
+   * <p>Immutable; thread-safe.
+   */
+  public record Signature(Map<String, TensorType> inputs, Map<String, TensorType> outputs) {
+    public Signature {
+      // Copied in order: messages and positional matching follow the model's own order.
+      inputs = Collections.unmodifiableMap(new LinkedHashMap<>(inputs));
+      outputs = Collections.unmodifiableMap(new LinkedHashMap<>(outputs));
+    }
+
+    /**
+     * Reads {@code session}'s inputs and outputs.
+     *
+     * @throws EngineException {@code MODEL_UNAVAILABLE} when ORT cannot describe them
+     */
+    public static Signature of(OrtSession session) throws EngineException {
+      try {
+        return new Signature(describe(session.getInputInfo()), describe(session.getOutputInfo()));
+      } catch (OrtException e) {
+        throw new EngineException(
+            EngineException.Kind.MODEL_UNAVAILABLE,
+            "model cannot describe its inputs and outputs: " + e.getMessage(),
+            Map.of(),
+            e);
+      }
+    }
+
+    /** Renders as {@code inputs image uint8 [1,3,-1,-1], mask ...; outputs result ...}. */
+    @Override
+    public String toString() {
+      return "inputs " + list(inputs) + "; outputs " + list(outputs);
+    }
+
+    private static String list(Map<String, TensorType> tensors) {
+      if (tensors.isEmpty()) {
+        return "(none)";
+      }
+      return tensors.entrySet().stream()
+          .map(entry -> entry.getKey() + " " + entry.getValue())
+          .collect(Collectors.joining(", "));
     }
   }
 
@@ -236,6 +304,16 @@ public record ModelContract(String family, List<Tensor> inputs, List<Tensor> out
       outputs = Map.copyOf(outputs);
     }
 
+    /** Whether the model has contracted input {@code name}; false for an optional one it lacks. */
+    public boolean hasInput(String name) {
+      return inputs.containsKey(name);
+    }
+
+    /** Whether the model has contracted output {@code name}; false for an optional one it lacks. */
+    public boolean hasOutput(String name) {
+      return outputs.containsKey(name);
+    }
+
     /** The model's type for contracted input {@code name}. */
     public TensorType input(String name) {
       return require(inputs, "input", name);
@@ -282,6 +360,12 @@ public record ModelContract(String family, List<Tensor> inputs, List<Tensor> out
       return this;
     }
 
+    /** An input the model may lack, e.g. a speaker id only multi-speaker voices take. */
+    public Builder optionalInput(String name, ElementType type, long... shape) {
+      inputs.add(new Tensor(name, List.of(TensorType.of(type, shape)), true));
+      return this;
+    }
+
     /** An input the engine can feed in several forms, e.g. a timestep as int64 or float32. */
     public Builder input(String name, TensorType first, TensorType... alternatives) {
       inputs.add(new Tensor(name, list(first, alternatives)));
@@ -290,6 +374,12 @@ public record ModelContract(String family, List<Tensor> inputs, List<Tensor> out
 
     public Builder output(String name, ElementType type, long... shape) {
       outputs.add(new Tensor(name, List.of(TensorType.of(type, shape))));
+      return this;
+    }
+
+    /** An output the model may lack, e.g. a CLIP text encoder's {@code pooler_output}. */
+    public Builder optionalOutput(String name, TensorType first, TensorType... alternatives) {
+      outputs.add(new Tensor(name, list(first, alternatives), true));
       return this;
     }
 

@@ -4,11 +4,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -66,6 +69,28 @@ public record ModelFile(Path path, String sha256, long size, long externalDataSi
     }
   }
 
+  /**
+   * The external-data files {@code model} names, each checked to be a plain file inside the model's
+   * own folder (no absolute path, {@code ../}, symlink or hardlink leading out), for callers that
+   * copy or hash a model with everything it loads.
+   *
+   * @throws EngineException {@link EngineException.Kind#MODEL_UNAVAILABLE} naming the first
+   *     location that fails those checks or is missing
+   */
+  public static List<Path> externalDataFiles(Path model) throws EngineException {
+    requireRegularFile(model);
+    Path folder = model.toAbsolutePath().normalize().getParent();
+    List<Path> files = new ArrayList<>();
+    try {
+      for (String location : ExternalData.locations(model)) {
+        files.add(requireContained(model, folder, location));
+      }
+    } catch (IOException e) {
+      throw unavailable(model, "cannot be read: " + e.getMessage(), e);
+    }
+    return files;
+  }
+
   /** Whether the model keeps weights in separate files beside it. */
   public boolean hasExternalData() {
     return externalDataSize > 0;
@@ -87,17 +112,65 @@ public record ModelFile(Path path, String sha256, long size, long externalDataSi
     Path folder = model.toAbsolutePath().normalize().getParent();
     long total = 0;
     for (String location : locations) {
-      Path data = folder.resolve(location).normalize();
-      // ORT refuses locations that leave the model's folder; refuse them here with a clearer word.
-      if (!data.startsWith(folder) || data.equals(folder)) {
-        throw unavailable(model, "names external data outside its folder: " + location, null);
-      }
-      if (!Files.isRegularFile(data)) {
-        throw unavailable(model, "names external data file '" + location + "', which is missing", null);
-      }
-      total += Files.size(data);
+      total += Files.size(requireContained(model, folder, location));
     }
     return total;
+  }
+
+  /**
+   * The external-data file {@code location} names, once it is proven to be a plain file inside
+   * the model's own folder. Model files are untrusted input: a location may try to make ONNX
+   * Runtime read (and a job then echo back) any file the daemon can read, by an absolute path,
+   * {@code ../}, a symlink leading out, or a hardlink (which has no "out" to see, so any file with
+   * a second name is refused). Checked before ORT opens the model; ORT's own check only covers
+   * the lexical cases.
+   */
+  private static Path requireContained(Path model, Path folder, String location)
+      throws IOException, EngineException {
+    String portable = location.replace('\\', '/');
+    // Path.of would read "C:/x" as relative on Linux, yet ORT on Windows would not: refuse both.
+    if (portable.startsWith("/") || portable.matches("^[A-Za-z]:.*") || Path.of(location).isAbsolute()) {
+      throw unavailable(model, "names external data at an absolute path: " + location, null);
+    }
+    Path data = folder.resolve(portable).normalize();
+    // ORT refuses locations that leave the model's folder; refuse them here with a clearer word.
+    if (!data.startsWith(folder) || data.equals(folder)) {
+      throw unavailable(model, "names external data outside its folder: " + location, null);
+    }
+    if (!Files.exists(data, LinkOption.NOFOLLOW_LINKS)) {
+      throw unavailable(model, "names external data file '" + location + "', which is missing", null);
+    }
+    Path real;
+    try {
+      real = data.toRealPath();
+    } catch (IOException e) {
+      // A dangling symlink: its target is gone, or never was inside.
+      throw unavailable(model, "names external data file '" + location + "', which is missing", e);
+    }
+    Path realFolder = folder.toRealPath();
+    if (!real.startsWith(realFolder)) {
+      throw unavailable(
+          model, "names external data '" + location + "' that links outside its folder", null);
+    }
+    if (!Files.isRegularFile(real)) {
+      throw unavailable(model, "names external data '" + location + "' that is not a regular file", null);
+    }
+    if (linkCount(real) > 1) {
+      throw unavailable(
+          model,
+          "names external data '" + location + "' that is hardlinked elsewhere; copy it instead",
+          null);
+    }
+    return real;
+  }
+
+  /** The number of names a file has; 1 where the file system cannot tell (e.g. Windows). */
+  private static int linkCount(Path file) throws IOException {
+    try {
+      return ((Number) Files.getAttribute(file, "unix:nlink")).intValue();
+    } catch (UnsupportedOperationException | IllegalArgumentException e) {
+      return 1;
+    }
   }
 
   private static void requireRegularFile(Path path) throws EngineException {

@@ -144,6 +144,27 @@ public final class OnnxRuntime implements AutoCloseable {
     // OrtEnvironment is a process-wide singleton whose close() is a no-op; ORT frees it at exit.
   }
 
+  /**
+   * Loads {@code model} just long enough to read its inputs and outputs, with the same session
+   * options as every other session (so no custom-op library, ever), outside the session cache: an
+   * import or a family check should not evict the sessions jobs are using.
+   *
+   * @throws EngineException {@code MODEL_UNAVAILABLE} when the file cannot load (truncated, garbage,
+   *     unsupported opset), {@code OUT_OF_MEMORY} when ORT cannot allocate it
+   */
+  public ModelContract.Signature describe(ModelFile model) throws EngineException {
+    OrtSession session = openSession(model);
+    try {
+      return ModelContract.Signature.of(session);
+    } finally {
+      try {
+        session.close();
+      } catch (OrtException e) {
+        LOG.log(Level.WARNING, "closing the session of model " + model.name() + " failed", e);
+      }
+    }
+  }
+
   /** Creates a session for {@code model} on the chosen device. The caller owns the session. */
   OrtSession openSession(ModelFile model) throws EngineException {
     try (SessionOptions options = sessionOptions()) {

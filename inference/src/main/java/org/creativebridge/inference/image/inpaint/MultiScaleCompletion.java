@@ -49,19 +49,22 @@ final class MultiScaleCompletion {
 
   /** Fills the hole of the finest level in place. */
   void run(FillProgress progress) throws CancelledException {
-    int coarsest = levels.size() - 1;
-    SmoothInitialFill.fill(levels.get(coarsest));
+    SmoothInitialFill.fillCascade(levels);
+    PyramidLevel finestLevel = levels.get(0);
+    float[] smoothRgba = finestLevel.rgba.clone();
+    PyramidLevel smooth = new PyramidLevel(finestLevel.width, finestLevel.height, smoothRgba, finestLevel.hole);
+    int coarsest = Math.min(levels.size() - 1, (int) Knob.d("pml", 99) - 1);
     NearestNeighbourField previous = null;
     for (int index = coarsest; index >= 0; index--) {
       progress.checkCancelled();
       PyramidLevel level = levels.get(index);
-      if (index < coarsest) {
+      if (index < coarsest && Knob.d("reseed", 1) > 0) {
         level.seedHoleFrom(levels.get(index + 1));
       }
       PatchSites sites = PatchSites.forLevel(level, patchSize);
       int levelIndex = index;
       NearestNeighbourField field =
-          previous == null
+          (previous == null || Knob.d("nnfup", 1) == 0)
               ? NearestNeighbourField.random(sites, bands, band -> streams.forBand(levelIndex, 0, band))
               : NearestNeighbourField.upsampled(
                   previous, sites, bands, band -> streams.forBand(levelIndex, 0, band));
@@ -76,7 +79,23 @@ final class MultiScaleCompletion {
           int stepIndex = step++;
           search.pass(stepIndex % 2 == 1, band -> streams.forBand(levelIndex, stepIndex, band));
         }
-        voting.vote(field);
+        boolean last = index == 0 && iteration == iterationsAt(index) - 1;
+        if (last && Knob.d("vs", 0) > 0) {
+          float[] spread = new float[level.width * level.height];
+          voting.vote(field, spread);
+          double vs = Knob.d("vs", 0);
+          double mix = Knob.d("mix", -1);
+          for (int i = 0; i < spread.length; i++) {
+            if (!level.hole[i]) continue;
+            double trustPatch = mix >= 0 ? mix : vs / (vs + spread[i]);
+            for (int c = 0; c < 4; c++) {
+              int at = i * 4 + c;
+              level.rgba[at] = (float) (trustPatch * level.rgba[at] + (1 - trustPatch) * smooth.rgba[at]);
+            }
+          }
+        } else {
+          voting.vote(field);
+        }
         progress.advance(workPerIteration);
       }
       previous = field;

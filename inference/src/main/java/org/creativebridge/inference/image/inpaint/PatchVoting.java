@@ -43,6 +43,15 @@ final class PatchVoting {
 
   /** Rewrites every hole pixel of the level from the matches in {@code field}. */
   void vote(NearestNeighbourField field) {
+    vote(field, null);
+  }
+
+  /**
+   * As {@link #vote(NearestNeighbourField)}, also storing in {@code spread} (when not null) each hole
+   * pixel's weighted variance of the proposed values, summed over channels: how much the matches
+   * disagree about it.
+   */
+  void vote(NearestNeighbourField field, float[] spread) {
     float[] weightOf = new float[level.width * level.height];
     double costScale = costScale(field);
     bands.forEachBand(
@@ -57,7 +66,7 @@ final class PatchVoting {
             weightOf[target] = (float) (confidence[k] * similarity) + 1e-12f;
           }
         });
-    bands.forEachBand(level.height, band -> voteBand(band, field, weightOf));
+    bands.forEachBand(level.height, band -> voteBand(band, new Ballot(field, weightOf, spread)));
   }
 
   private double costScale(NearestNeighbourField field) {
@@ -72,11 +81,16 @@ final class PatchVoting {
     return Knob.d("cs", 2.0) * Math.max(quantile, 1e-6);
   }
 
-  private void voteBand(int band, NearestNeighbourField field, float[] weightOf) {
+  /** One round's matches, their weights, and where to put the disagreement (may be null). */
+  private record Ballot(NearestNeighbourField field, float[] weightOf, float[] spread) {}
+
+  private void voteBand(int band, Ballot ballot) {
+    float[] weightOf = ballot.weightOf();
+    float[] spread = ballot.spread();
     int width = level.width;
     int radius = sites.radius;
     float[] rgba = level.rgba;
-    int[] sourceOf = field.sourceOf;
+    int[] sourceOf = ballot.field().sourceOf;
     for (int y = RowBands.firstRow(band); y < RowBands.endRow(band, level.height); y++) {
       for (int x = 0; x < width; x++) {
         int pixel = y * width + x;
@@ -88,6 +102,7 @@ final class PatchVoting {
         float b = 0;
         float a = 0;
         float total = 0;
+        float squares = 0;
         for (int dy = -radius; dy <= radius; dy++) {
           int cy = y + dy;
           if (cy < 0 || cy >= level.height) {
@@ -110,6 +125,12 @@ final class PatchVoting {
             b += weight * rgba[at + 2];
             a += weight * rgba[at + 3];
             total += weight;
+            squares +=
+                weight
+                    * (rgba[at] * rgba[at]
+                        + rgba[at + 1] * rgba[at + 1]
+                        + rgba[at + 2] * rgba[at + 2]
+                        + rgba[at + 3] * rgba[at + 3]);
           }
         }
         if (total > 0) {
@@ -118,6 +139,15 @@ final class PatchVoting {
           rgba[at + 1] = g / total;
           rgba[at + 2] = b / total;
           rgba[at + 3] = a / total;
+          if (spread != null) {
+            float meanSquares = squares / total;
+            float squaredMean =
+                rgba[at] * rgba[at]
+                    + rgba[at + 1] * rgba[at + 1]
+                    + rgba[at + 2] * rgba[at + 2]
+                    + rgba[at + 3] * rgba[at + 3];
+            spread[pixel] = Math.max(0f, meanSquares - squaredMean);
+          }
         }
       }
     }

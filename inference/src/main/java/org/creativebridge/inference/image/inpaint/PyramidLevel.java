@@ -75,7 +75,7 @@ final class PyramidLevel {
             }
           }
         }
-        coarseHole[coarseIndex] = anyHole;
+        coarseHole[coarseIndex] = Knob.d("anyhole", 1) > 0 ? anyHole : known == 0;
         for (int c = 0; c < CHANNELS; c++) {
           coarse[coarseIndex * CHANNELS + c] = known > 0 ? sum[c] / known : 0f;
         }

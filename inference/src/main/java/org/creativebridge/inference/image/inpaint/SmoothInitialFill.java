@@ -11,11 +11,40 @@ import java.util.Arrays;
  */
 final class SmoothInitialFill {
   private static final int CHANNELS = PyramidLevel.CHANNELS;
-  private static final int RELAXATION_SWEEPS = 60;
+  private static final int RELAXATION_SWEEPS = (int) Knob.d("sw", 60);
+
+  private static final int COARSEST_SWEEPS = (int) Knob.d("swc", 200);
+  private static final int CASCADE_SWEEPS = (int) Knob.d("swf", 20);
 
   private SmoothInitialFill() {}
 
+  /**
+   * Fills the hole of every level, coarsest first: the coarsest is peeled and relaxed to
+   * convergence, each finer one starts from the bilinear upsampling of the one below and needs only
+   * a few sweeps, because only fine detail of the membrane is left to settle (a multigrid cascade).
+   */
+  static void fillCascade(java.util.List<PyramidLevel> levels) {
+    int coarsest = levels.size() - 1;
+    fill(levels.get(coarsest), COARSEST_SWEEPS);
+    for (int index = coarsest - 1; index >= 0; index--) {
+      PyramidLevel level = levels.get(index);
+      level.seedHoleFrom(levels.get(index + 1));
+      int[] order = holePixelsByDepth(level);
+      boolean[] all = new boolean[level.hole.length];
+      Arrays.fill(all, true);
+      for (int sweep = 0; sweep < CASCADE_SWEEPS; sweep++) {
+        for (int pixel : order) {
+          averageNeighbours(level, pixel, all);
+        }
+      }
+    }
+  }
+
   static void fill(PyramidLevel level) {
+    fill(level, RELAXATION_SWEEPS);
+  }
+
+  static void fill(PyramidLevel level, int sweeps) {
     int[] order = holePixelsByDepth(level);
     if (order.length == 0) {
       return;
@@ -29,7 +58,7 @@ final class SmoothInitialFill {
       settled[pixel] = true;
     }
     Arrays.fill(settled, true);
-    for (int sweep = 0; sweep < RELAXATION_SWEEPS; sweep++) {
+    for (int sweep = 0; sweep < sweeps; sweep++) {
       for (int pixel : order) {
         averageNeighbours(level, pixel, settled);
       }
