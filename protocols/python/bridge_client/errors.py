@@ -167,6 +167,13 @@ _CLASS_BY_CODE: Dict[str, Type[BridgeError]] = {
     "BRIDGE-3012": Conflict,
     "BRIDGE-3013": ServerBusy,
     "BRIDGE-5000": ServerError,
+    "BRIDGE-6001": NotFound,
+    "BRIDGE-6002": InvalidRequest,
+    "BRIDGE-6003": Conflict,
+    "BRIDGE-6004": Conflict,
+    "BRIDGE-6005": ServerError,
+    "BRIDGE-6006": Forbidden,
+    "BRIDGE-6007": Conflict,
 }
 
 # Fallback for codes this client version does not know yet (a newer daemon).

@@ -111,7 +111,7 @@ class EngineRef:
 @dataclass(frozen=True)
 class Recipe:
     """Everything needed to make an output again: task, engine, all params as run (seed
-    included), input blob ids and output format."""
+    included), input blob ids and the media types they were read as, and output format."""
 
     task: str
     engine: EngineRef
@@ -119,6 +119,7 @@ class Recipe:
     inputs: Dict[str, str]
     output_format: Optional[str] = None
     bridge_version: Optional[str] = None
+    input_types: Dict[str, str] = field(default_factory=dict)
     raw: Dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -138,6 +139,7 @@ class Recipe:
             inputs=_str_map(obj.get("inputs")),
             output_format=obj.get("output_format"),
             bridge_version=obj.get("bridge_version"),
+            input_types=_str_map(obj.get("input_types")),
             raw=dict(obj),
         )
 

@@ -485,12 +485,19 @@ def test_large_raw_image_upload(client):
     assert info.size == size * size * 4 and parse_raw_image_type(info.type) == (size, size, "rgba8")
 
 
-@pytest.mark.xfail(strict=False, reason="daemon bug: a re-PUT of the same bytes with another type re-types the stored blob")
-def test_a_stored_blobs_type_never_changes(client):
-    pixels = os.urandom(32)
-    first = client.put_raw_image(pixels, 4, 2)
-    try:
-        client.put_raw_image(pixels, 2, 4)
-    except Conflict:
-        pass  # refusing the second shape is one acceptable fix
-    assert client.blob_info(first.id).type == raw_image_type(4, 2, "rgba8")
+def test_same_bytes_as_another_raw_shape_keep_each_jobs_reading(client):
+    """A blob's type is its latest upload's; each job reads its inputs as they were typed when it
+    was submitted, and its recipe pins that type (WIRE.md)."""
+    mask_pixels = bytes(8 * 4 * 4)  # an all-clear mask: the same bytes fit 8x4 and 4x8
+    image_wide = client.put_raw_image(bytes(range(128)), 8, 4)
+    image_tall = client.put_raw_image(bytes(range(128, 256)), 4, 8)
+    wide = client.put_raw_image(mask_pixels, 8, 4)
+    first = client.submit("image.inpaint", {"image": image_wide.id, "mask": wide.id}, {"seed": 1})
+    tall = client.put_raw_image(mask_pixels, 4, 8)
+    assert tall.id == wide.id
+    assert client.blob_info(wide.id).type == raw_image_type(4, 8, "rgba8")
+    second = client.submit("image.inpaint", {"image": image_tall.id, "mask": tall.id}, {"seed": 1})
+    done_first = client.wait(first.id, timeout=60)
+    done_second = client.wait(second.id, timeout=60)
+    assert done_first.recipe.input_types["mask"] == raw_image_type(8, 4, "rgba8")
+    assert done_second.recipe.input_types["mask"] == raw_image_type(4, 8, "rgba8")
