@@ -118,8 +118,9 @@ public final class Downloader {
 
   /**
    * @param connectTimeout limit of one TCP/TLS connect
-   * @param readTimeout limit of the wait for response headers, and for each piece of the body
-   *     (inactivity, not total time: a big file may take hours)
+   * @param readTimeout limit of the wait for an answer once connected (the response headers get
+   *     connectTimeout + readTimeout from the start of the request), and of each silence within
+   *     the body: inactivity, not total time, since a big file may take hours
    * @param maxAttempts attempts per fetch, the first included (at least 1)
    * @param firstBackoff pause after the first failed attempt, doubled after each further one
    */
@@ -383,7 +384,6 @@ public final class Downloader {
         } else {
           throw statusFailure(exchange);
         }
-        checkAnnouncedHash();
         total = reconcileTotal(total);
         if (total >= 0) {
           ensureSpace(total - offset);
@@ -401,6 +401,15 @@ public final class Downloader {
       for (int hops = 0; ; hops++) {
         HttpResponse<ChunkStream> response = send(current, offset);
         rememberLinkedHeaders(response.headers());
+        if (response.statusCode() < 400) {
+          // Before following Hugging Face's 302 to the CDN: no byte of the wrong file is fetched.
+          try {
+            checkAnnounced();
+          } catch (DownloadException e) {
+            response.body().cancel();
+            throw e;
+          }
+        }
         if (!REDIRECTS.contains(response.statusCode())) {
           return new Exchange(current, response);
         }
@@ -436,8 +445,8 @@ public final class Downloader {
                 + " is not an http(s) URL");
       }
       if (isDowngrade(from, next)) {
-        // The bytes would travel unauthenticated; a catalogue hash would catch tampering, but a
-        // download checked only against X-Linked-Etag would not.
+        // Plain http exposes which model the user fetches, and a file with no known hash (checked
+        // against nothing, hashSource "computed") could be swapped on the way undetected.
         throw new DownloadException(
             Reason.HTTP_ERROR, url, "download of " + name + " from " + url
                 + " refused: the server redirected from https to plain http (" + next + ")");
@@ -447,9 +456,11 @@ public final class Downloader {
 
     private HttpResponse<ChunkStream> send(URI uri, long offset)
         throws DownloadException, RetryableFailure, InterruptedException {
+      // The request timeout runs from the start of the connect to the response headers, so the
+      // connect's own allowance is added: a slow handshake must not eat the wait for an answer.
       HttpRequest.Builder builder =
           HttpRequest.newBuilder(uri)
-              .timeout(settings.readTimeout())
+              .timeout(settings.connectTimeout().plus(settings.readTimeout()))
               .header("User-Agent", USER_AGENT)
               .GET();
       if (offset > 0) {
@@ -478,7 +489,7 @@ public final class Downloader {
       if (cause instanceof HttpTimeoutException) {
         return new RetryableFailure(
             Reason.TIMEOUT, what + " timed out: " + uri.getHost() + " did not answer within "
-                + settings.readTimeout().toMillis() + " ms", null, cause);
+                + settings.connectTimeout().plus(settings.readTimeout()).toMillis() + " ms", null, cause);
       }
       if (cause instanceof IOException) {
         return new RetryableFailure(
@@ -511,7 +522,6 @@ public final class Downloader {
     /** 416: the .part may already hold the whole file (an earlier run stopped before installing). */
     private FetchResult rangeNotSatisfiable(long offset, HttpHeaders headers)
         throws DownloadException, RetryableFailure {
-      checkAnnouncedHash();
       long total = HeaderFacts.unsatisfiedRangeTotal(headers);
       total = reconcileTotal(total);
       if (offset > 0 && total >= 0 && offset == total) {
@@ -538,7 +548,8 @@ public final class Downloader {
     }
 
     /** Fails before any byte is read when the publisher announces another file than the catalogue. */
-    private void checkAnnouncedHash() throws DownloadException {
+    private void checkAnnounced() throws DownloadException {
+      reconcileTotal(-1);
       String expected = request.expectedSha256();
       if (expected != null && linkedSha256 != null && !expected.equals(linkedSha256)) {
         discardPart();

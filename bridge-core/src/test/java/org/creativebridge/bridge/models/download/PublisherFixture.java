@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.Options;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -28,9 +29,14 @@ import org.junit.jupiter.api.io.TempDir;
  * and the checks every download test makes.
  */
 abstract class PublisherFixture {
-  /** Short enough for a fast suite, long enough for a loaded CI machine to answer a local stub. */
+  /**
+   * Short enough for a fast suite, long enough for a loaded CI machine to answer a local stub.
+   * Response headers may take connect + read timeout (1 s); body pieces at most 500 ms apart.
+   */
   static final Settings FAST =
-      new Settings(Duration.ofSeconds(2), Duration.ofMillis(500), 3, Duration.ofMillis(10), NetworkPolicy.ALLOWED);
+      new Settings(Duration.ofMillis(500), Duration.ofMillis(500), 3, Duration.ofMillis(10), NetworkPolicy.ALLOWED);
+  /** A stub delay that outlasts the wait for response headers. */
+  static final int SLOWER_THAN_TIMEOUT_MS = 1700;
 
   static final int SIZE = 256 * 1024;
   static final byte[] MODEL = bytes(SIZE, 1);
@@ -43,7 +49,10 @@ abstract class PublisherFixture {
 
   @BeforeEach
   void startPublisher() {
-    publisher = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+    // The publisher states Content-Length like Hugging Face and CDNs do; the CDN stand-in keeps
+    // WireMock's chunked encoding, so the size is only known from the request or X-Linked-Size.
+    publisher = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1")
+        .useChunkedTransferEncoding(Options.ChunkedEncodingPolicy.NEVER));
     cdn = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
     publisher.start();
     cdn.start();
@@ -57,7 +66,15 @@ abstract class PublisherFixture {
   }
 
   FetchRequest request(String path, String sha256, long size) {
-    return new FetchRequest(URI.create(publisher.baseUrl() + path), target, sha256, size);
+    return new FetchRequest(URI.create(publisherUrl(path)), target, sha256, size);
+  }
+
+  String publisherUrl(String path) {
+    return "http://127.0.0.1:" + publisher.port() + path;
+  }
+
+  String cdnUrl(String path) {
+    return "http://127.0.0.1:" + cdn.port() + path;
   }
 
   Path part() {
