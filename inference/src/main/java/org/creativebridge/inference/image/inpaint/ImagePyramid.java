@@ -26,7 +26,7 @@ final class ImagePyramid {
     double depth = holeDepth;
     int radius = patchSize / 2;
     PyramidLevel current = finest;
-    while (depth > Math.max(2, radius) * Knob.d("dep", 1.0)
+    while (depth > Math.max(2, radius)
         && Math.min(current.width, current.height) / 2 >= MIN_PATCHES_PER_SIDE * patchSize) {
       PyramidLevel coarser = current.halved();
       if (!PatchSites.hasAnySource(coarser, patchSize)) {

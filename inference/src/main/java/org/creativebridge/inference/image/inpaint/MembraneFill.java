@@ -1,29 +1,30 @@
 package org.creativebridge.inference.image.inpaint;
 
 import java.util.Arrays;
+import java.util.List;
 
 /**
- * The starting estimate at the coarsest level: the hole is peeled from its edge inwards, each pixel
- * taking the mean of its already-known neighbours, then relaxed towards the harmonic (membrane)
- * interpolant of its boundary. PatchMatch needs a plausible target to match against; a smooth guess
- * carries the colours of the surroundings without inventing structure. Runs on one thread: the
- * coarsest level is small.
+ * The membrane (harmonic) interpolant of the hole's boundary, at every level. It is the starting
+ * estimate PatchMatch matches against (a plausible target carrying the surrounding colours without
+ * inventing structure), and half of the final blend. At the coarsest level the hole is peeled from
+ * its edge inwards, each pixel taking the mean of its already-known neighbours, then relaxed by
+ * Gauss-Seidel sweeps; finer levels start from the upsampled coarser result. Runs on one thread, in
+ * a fixed pixel order, so it is deterministic.
  */
-final class SmoothInitialFill {
+final class MembraneFill {
   private static final int CHANNELS = PyramidLevel.CHANNELS;
-  private static final int RELAXATION_SWEEPS = (int) Knob.d("sw", 60);
 
-  private static final int COARSEST_SWEEPS = (int) Knob.d("swc", 200);
-  private static final int CASCADE_SWEEPS = (int) Knob.d("swf", 20);
+  private static final int COARSEST_SWEEPS = 200;
+  private static final int CASCADE_SWEEPS = 20;
 
-  private SmoothInitialFill() {}
+  private MembraneFill() {}
 
   /**
    * Fills the hole of every level, coarsest first: the coarsest is peeled and relaxed to
    * convergence, each finer one starts from the bilinear upsampling of the one below and needs only
    * a few sweeps, because only fine detail of the membrane is left to settle (a multigrid cascade).
    */
-  static void fillCascade(java.util.List<PyramidLevel> levels) {
+  static void fillCascade(List<PyramidLevel> levels) {
     int coarsest = levels.size() - 1;
     fill(levels.get(coarsest), COARSEST_SWEEPS);
     for (int index = coarsest - 1; index >= 0; index--) {
@@ -40,11 +41,7 @@ final class SmoothInitialFill {
     }
   }
 
-  static void fill(PyramidLevel level) {
-    fill(level, RELAXATION_SWEEPS);
-  }
-
-  static void fill(PyramidLevel level, int sweeps) {
+  private static void fill(PyramidLevel level, int sweeps) {
     int[] order = holePixelsByDepth(level);
     if (order.length == 0) {
       return;
@@ -88,7 +85,10 @@ final class SmoothInitialFill {
   private static void averageNeighbours(PyramidLevel level, int pixel, boolean[] usable) {
     int x = pixel % level.width;
     int y = pixel / level.width;
-    float[] sum = new float[CHANNELS];
+    float r = 0;
+    float g = 0;
+    float b = 0;
+    float a = 0;
     float total = 0;
     for (int dy = -1; dy <= 1; dy++) {
       for (int dx = -1; dx <= 1; dx++) {
@@ -103,16 +103,20 @@ final class SmoothInitialFill {
         }
         // Edge neighbours count twice the diagonal ones, a cheap isotropic stencil.
         float weight = (dx == 0 || dy == 0) ? 2f : 1f;
-        for (int c = 0; c < CHANNELS; c++) {
-          sum[c] += weight * level.rgba[neighbour * CHANNELS + c];
-        }
+        int at = neighbour * CHANNELS;
+        r += weight * level.rgba[at];
+        g += weight * level.rgba[at + 1];
+        b += weight * level.rgba[at + 2];
+        a += weight * level.rgba[at + 3];
         total += weight;
       }
     }
     if (total > 0) {
-      for (int c = 0; c < CHANNELS; c++) {
-        level.rgba[pixel * CHANNELS + c] = sum[c] / total;
-      }
+      int at = pixel * CHANNELS;
+      level.rgba[at] = r / total;
+      level.rgba[at + 1] = g / total;
+      level.rgba[at + 2] = b / total;
+      level.rgba[at + 3] = a / total;
     }
   }
 }

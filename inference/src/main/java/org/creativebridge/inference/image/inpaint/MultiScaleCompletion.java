@@ -4,10 +4,11 @@ import java.util.List;
 import org.creativebridge.inference.CancelledException;
 
 /**
- * Coarse-to-fine completion in the manner of Wexler et al. (2007): a smooth guess at the coarsest
- * level, then at every level alternating PatchMatch search and weighted voting (an EM scheme that
+ * Coarse-to-fine completion in the manner of Wexler et al. (2007): a membrane (smooth) fill of every
+ * level to start from, then at every level alternating PatchMatch search and weighted voting (an EM scheme that
  * lowers the total patch distance of the hole), each finer level starting from the upsampled
- * estimate and matches of the one below. Holds no state between jobs.
+ * estimate and matches of the one below; finally the patch fill is blended with the membrane fill
+ * (see {@link MembraneBlend}). Holds no state between jobs.
  */
 final class MultiScaleCompletion {
   private final List<PyramidLevel> levels;
@@ -30,12 +31,12 @@ final class MultiScaleCompletion {
    * layout of the fill, so they get more; the finest level only sharpens.
    */
   static int iterationsAt(int levelFromFinest) {
-    return levelFromFinest == 0 ? (int) Knob.d("it0", 3) : Math.min((int) Knob.d("itmax", 8), (int) Knob.d("itc", 4) + levelFromFinest);
+    return levelFromFinest == 0 ? 3 : Math.min(8, 4 + levelFromFinest);
   }
 
   /** PatchMatch passes before each vote; at least two so matches spread both ways. */
   static int passesAt(int levelFromFinest) {
-    return levelFromFinest == 0 ? (int) Knob.d("p0", 1) : (int) Knob.d("pc", 2);
+    return levelFromFinest == 0 ? 1 : 2;
   }
 
   /** Work units of the whole fill, for progress: hole pixels times search passes, summed. */
@@ -49,22 +50,21 @@ final class MultiScaleCompletion {
 
   /** Fills the hole of the finest level in place. */
   void run(FillProgress progress) throws CancelledException {
-    SmoothInitialFill.fillCascade(levels);
-    PyramidLevel finestLevel = levels.get(0);
-    float[] smoothRgba = finestLevel.rgba.clone();
-    PyramidLevel smooth = new PyramidLevel(finestLevel.width, finestLevel.height, smoothRgba, finestLevel.hole);
-    int coarsest = Math.min(levels.size() - 1, (int) Knob.d("pml", 99) - 1);
+    MembraneFill.fillCascade(levels);
+    float[] membrane = levels.get(0).rgba.clone();
+    int coarsest = levels.size() - 1;
+    float[] spread = new float[membrane.length / PyramidLevel.CHANNELS];
     NearestNeighbourField previous = null;
     for (int index = coarsest; index >= 0; index--) {
       progress.checkCancelled();
       PyramidLevel level = levels.get(index);
-      if (index < coarsest && Knob.d("reseed", 1) > 0) {
+      if (index < coarsest) {
         level.seedHoleFrom(levels.get(index + 1));
       }
       PatchSites sites = PatchSites.forLevel(level, patchSize);
       int levelIndex = index;
       NearestNeighbourField field =
-          (previous == null || Knob.d("nnfup", 1) == 0)
+          previous == null
               ? NearestNeighbourField.random(sites, bands, band -> streams.forBand(levelIndex, 0, band))
               : NearestNeighbourField.upsampled(
                   previous, sites, bands, band -> streams.forBand(levelIndex, 0, band));
@@ -79,26 +79,12 @@ final class MultiScaleCompletion {
           int stepIndex = step++;
           search.pass(stepIndex % 2 == 1, band -> streams.forBand(levelIndex, stepIndex, band));
         }
-        boolean last = index == 0 && iteration == iterationsAt(index) - 1;
-        if (last && Knob.d("vs", 0) > 0) {
-          float[] spread = new float[level.width * level.height];
-          voting.vote(field, spread);
-          double vs = Knob.d("vs", 0);
-          double mix = Knob.d("mix", -1);
-          for (int i = 0; i < spread.length; i++) {
-            if (!level.hole[i]) continue;
-            double trustPatch = mix >= 0 ? mix : vs / (vs + spread[i]);
-            for (int c = 0; c < 4; c++) {
-              int at = i * 4 + c;
-              level.rgba[at] = (float) (trustPatch * level.rgba[at] + (1 - trustPatch) * smooth.rgba[at]);
-            }
-          }
-        } else {
-          voting.vote(field);
-        }
+        boolean finalVote = index == 0 && iteration == iterationsAt(index) - 1;
+        voting.vote(field, finalVote ? spread : null);
         progress.advance(workPerIteration);
       }
       previous = field;
     }
+    MembraneBlend.blend(levels.get(0), membrane, spread);
   }
 }

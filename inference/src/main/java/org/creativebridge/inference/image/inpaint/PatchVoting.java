@@ -14,9 +14,15 @@ import java.util.Arrays;
 final class PatchVoting {
   private static final int CHANNELS = PyramidLevel.CHANNELS;
   /** Wexler's confidence base: a patch centred d pixels inside the hole weighs gamma^-d. */
-  private static final double CONFIDENCE_BASE = Knob.d("gamma", 1.3);
+  private static final double CONFIDENCE_BASE = 1.3;
   /** The match-quality scale is this quantile of the level's match costs. */
-  private static final double COST_QUANTILE = Knob.d("q", 0.75);
+  private static final double COST_QUANTILE = 0.75;
+  /**
+   * Match cost (relative to the quantile) at which a vote's similarity weight falls to 1/e. Wexler
+   * uses 2; a wider kernel averages more matches, which measured better in the hole (less variance
+   * where several continuations are plausible) at little cost in sharpness.
+   */
+  private static final double SIMILARITY_SCALE = 8.0;
   /** Costs sampled to estimate the quantile; a fixed stride keeps it deterministic and cheap. */
   private static final int COST_SAMPLES = 4096;
 
@@ -78,7 +84,7 @@ final class PatchVoting {
     }
     Arrays.sort(costs);
     double quantile = samples == 0 ? 0 : costs[(int) Math.min(samples - 1, samples * COST_QUANTILE)];
-    return Knob.d("cs", 2.0) * Math.max(quantile, 1e-6);
+    return SIMILARITY_SCALE * Math.max(quantile, 1e-6);
   }
 
   /** One round's matches, their weights, and where to put the disagreement (may be null). */

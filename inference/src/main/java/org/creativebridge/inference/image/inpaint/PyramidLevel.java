@@ -48,8 +48,10 @@ final class PyramidLevel {
   }
 
   /**
-   * Half the size. A coarse pixel is in the hole when any of its fine pixels is, so that coarse
-   * known pixels are averages of known data only and never of garbage under the mask.
+   * Half the size. A coarse pixel is known when any of its fine pixels is, and then holds the mean
+   * of its known fine pixels only: marking it a hole instead would widen the hole by a pixel per
+   * level and throw away exactly the boundary data the fill depends on most (measured: about 1.5 dB
+   * worse inside the hole).
    */
   PyramidLevel halved() {
     int coarseWidth = (width + 1) / 2;
@@ -61,12 +63,10 @@ final class PyramidLevel {
         int coarseIndex = cy * coarseWidth + cx;
         float[] sum = new float[CHANNELS];
         int known = 0;
-        boolean anyHole = false;
         for (int fy = 2 * cy; fy < Math.min(height, 2 * cy + 2); fy++) {
           for (int fx = 2 * cx; fx < Math.min(width, 2 * cx + 2); fx++) {
             int fine = fy * width + fx;
             if (hole[fine]) {
-              anyHole = true;
               continue;
             }
             known++;
@@ -75,7 +75,7 @@ final class PyramidLevel {
             }
           }
         }
-        coarseHole[coarseIndex] = Knob.d("anyhole", 1) > 0 ? anyHole : known == 0;
+        coarseHole[coarseIndex] = known == 0;
         for (int c = 0; c < CHANNELS; c++) {
           coarse[coarseIndex * CHANNELS + c] = known > 0 ? sum[c] / known : 0f;
         }

@@ -9,9 +9,9 @@ import org.creativebridge.inference.image.RgbaImage;
  */
 final class WorkingRegion {
   /** The margin is at least this many patches wide, so small holes still see varied texture. */
-  private static final int MIN_MARGIN_PATCHES = (int) Knob.d("mm", 4);
+  private static final int MIN_MARGIN_PATCHES = 4;
   /** And at least this share of the hole's larger side: big holes need context from farther off. */
-  private static final double MARGIN_PER_HOLE_SIDE = Knob.d("mh", 0.5);
+  private static final double MARGIN_PER_HOLE_SIDE = 0.5;
 
   private WorkingRegion() {}
 
