@@ -166,6 +166,8 @@ _CLASS_BY_CODE: Dict[str, Type[BridgeError]] = {
     "BRIDGE-3011": Conflict,
     "BRIDGE-3012": Conflict,
     "BRIDGE-3013": ServerBusy,
+    "BRIDGE-3014": InvalidRequest,
+    "BRIDGE-3015": InvalidRequest,
     "BRIDGE-5000": ServerError,
     "BRIDGE-6001": NotFound,
     "BRIDGE-6002": InvalidRequest,

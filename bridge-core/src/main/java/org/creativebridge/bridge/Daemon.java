@@ -18,6 +18,8 @@ import org.creativebridge.bridge.http.ApiServer;
 import org.creativebridge.bridge.jobs.JobService;
 import org.creativebridge.bridge.jobs.Scheduler;
 import org.creativebridge.bridge.journal.Journal;
+import org.creativebridge.bridge.jobs.Media;
+import org.creativebridge.inference.audio.AudioCodec;
 import org.creativebridge.inference.image.ImageCodec;
 import org.creativebridge.protocol.Protocol;
 import org.creativebridge.protocol.ProtocolJson;
@@ -49,7 +51,13 @@ public final class Daemon implements AutoCloseable {
           new JobService(
               new JobService.Parts(journal, blobs, engines, new Scheduler(config.cpuJobs())),
               new JobService.Limits(
-                  new ImageCodec.Limits(config.maxImageSide(), config.maxImagePixels()),
+                  new Media.Limits(
+                      new ImageCodec.Limits(config.maxImageSide(), config.maxImagePixels()),
+                      new AudioCodec.Limits(
+                          // Counted in frames at 48 kHz: the length limit a user reads as seconds.
+                          config.maxAudioSeconds() * 48_000L,
+                          AudioCodec.Limits.defaults().maxChannels(),
+                          AudioCodec.Limits.defaults().maxSampleRate())),
                   config.maxQueuedJobs()),
               clock);
       this.server =

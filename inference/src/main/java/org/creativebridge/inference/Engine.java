@@ -19,6 +19,14 @@ public interface Engine extends AutoCloseable {
   EngineResult run(EngineRequest request, JobContext context)
       throws EngineException, CancelledException;
 
+  /**
+   * Why the engine cannot run here (its model or a system library is missing), or empty when it is
+   * ready. Capabilities show it, so a client can tell the user what to install.
+   */
+  default java.util.Optional<String> notReadyReason() {
+    return java.util.Optional.empty();
+  }
+
   @Override
   default void close() {}
 }

@@ -19,7 +19,11 @@ public final class EngineException extends Exception {
     /** The engine's model is missing, does not fit its family's contract, or cannot load. */
     MODEL_UNAVAILABLE,
     OUT_OF_MEMORY,
-    FAILED
+    FAILED,
+    /** An audio input is corrupt, truncated, lies in its header, holds no samples, or is of a type not read. */
+    AUDIO_UNREADABLE,
+    /** An audio input is longer, or has more channels or a higher sample rate, than the limits allow. */
+    AUDIO_TOO_LONG
   }
 
   private final Kind kind;

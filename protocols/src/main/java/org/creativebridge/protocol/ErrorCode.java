@@ -33,6 +33,8 @@ public enum ErrorCode {
   DUPLICATE_JOB_ID("BRIDGE-3011", 409, "A job with that id already exists."),
   ENGINE_NOT_READY("BRIDGE-3012", 409, "The engine's model is not installed or cannot load."),
   QUEUE_FULL("BRIDGE-3013", 503, "Too many jobs are waiting; try again later."),
+  AUDIO_UNREADABLE("BRIDGE-3014", 400, "An input audio is corrupt, truncated, empty or of an unsupported type."),
+  AUDIO_TOO_LONG("BRIDGE-3015", 413, "An input audio is longer than the limit."),
 
   JOB_INTERRUPTED("BRIDGE-4001", 500, "The daemon stopped while the job was running."),
   ENGINE_FAILED("BRIDGE-4002", 500, "The engine failed while running the job."),

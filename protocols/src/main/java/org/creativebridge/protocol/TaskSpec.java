@@ -34,8 +34,32 @@ public record TaskSpec(
           List.of("image"),
           List.of("image", "mask"));
 
+  public static final TaskSpec IMAGE_OUTPAINT =
+      new TaskSpec(
+          "image.outpaint",
+          "Grow the canvas by the given margins and fill the new border to match the picture.",
+          List.of(new Capabilities.Input("image", "image", true, "The picture to extend.")),
+          List.of("image"),
+          List.of());
+
+  public static final TaskSpec AUDIO_TTS =
+      new TaskSpec(
+          "audio.tts",
+          "Speak a text as a WAV.",
+          List.of(),
+          List.of("audio"),
+          List.of());
+
+  public static final TaskSpec AUDIO_VOICE_CONVERT =
+      new TaskSpec(
+          "audio.voice_convert",
+          "Move a recorded voice in pitch, or turn it into another voice.",
+          List.of(new Capabilities.Input("audio", "audio", true, "The take: WAV, FLAC, MP3 or Ogg Vorbis.")),
+          List.of("audio"),
+          List.of());
+
   private static final Map<String, TaskSpec> ALL =
-      List.of(IMAGE_INPAINT).stream()
+      List.of(IMAGE_INPAINT, IMAGE_OUTPAINT, AUDIO_TTS, AUDIO_VOICE_CONVERT).stream()
           .collect(Collectors.toUnmodifiableMap(TaskSpec::name, Function.identity()));
 
   public static Optional<TaskSpec> find(String name) {

@@ -17,12 +17,13 @@ import org.creativebridge.bridge.BridgeException;
 import org.creativebridge.bridge.blobs.BlobStore;
 import org.creativebridge.bridge.engines.BuiltinEngines;
 import org.creativebridge.bridge.engines.EngineRegistry;
+import org.creativebridge.bridge.jobs.JobService;
+import org.creativebridge.bridge.jobs.Media;
 import org.creativebridge.bridge.jobs.ParamsValidator;
 import org.creativebridge.bridge.jobs.TaskRun;
 import org.creativebridge.inference.CancelledException;
 import org.creativebridge.inference.EngineException;
 import org.creativebridge.inference.JobContext;
-import org.creativebridge.inference.image.ImageCodec;
 import org.creativebridge.protocol.ErrorCode;
 import org.creativebridge.protocol.OutputFormat;
 import org.creativebridge.protocol.ProtocolJson;
@@ -68,23 +69,24 @@ final class RunCommand implements Callable<Integer> {
                         "no task '" + task + "'; known: "
                             + TaskSpec.all().stream().map(TaskSpec::name).sorted().toList()));
     OutputFormat format = parseFormat(outputFormat);
-    ImageCodec.Limits limits = ImageCodec.Limits.defaults();
+    Media.Limits limits = Media.Limits.defaults();
     Map<String, TaskRun.Input> runInputs = new LinkedHashMap<>();
-    Map<String, ImageCodec.Header> headers = new LinkedHashMap<>();
+    Map<String, Object> headers = new LinkedHashMap<>();
     for (Map.Entry<String, Path> entry : inputs.entrySet()) {
       String name = entry.getKey();
-      if (spec.input(name).isEmpty()) {
-        throw new BridgeException(ErrorCode.UNKNOWN_INPUT, task + " takes no input '" + name + "'");
-      }
+      var declared =
+          spec.input(name)
+              .orElseThrow(
+                  () -> new BridgeException(ErrorCode.UNKNOWN_INPUT, task + " takes no input '" + name + "'"));
       Path file = entry.getValue();
       if (!Files.isRegularFile(file)) {
         throw new BridgeException(ErrorCode.MISSING_INPUT, "input '" + name + "': no file " + file);
       }
       String type = mediaTypeOf(file);
       try {
-        headers.put(name, ImageCodec.probe(file, type, limits));
+        headers.put(name, Media.probe(declared.kind(), file, type, limits));
       } catch (EngineException e) {
-        throw new BridgeException(ErrorCode.IMAGE_UNREADABLE, "input '" + name + "': " + e.getMessage());
+        throw new BridgeException(JobService.codeOf(e.kind()), "input '" + name + "': " + e.getMessage());
       }
       runInputs.put(name, new TaskRun.Input(BlobStore.sha256Id(file), file, type));
     }
@@ -109,7 +111,7 @@ final class RunCommand implements Callable<Integer> {
           out -> out.write(ProtocolJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(result.recipe())));
       java.io.PrintWriter out = commandSpec.commandLine().getOut();
       for (Map.Entry<String, String> written : result.outputs().entrySet()) {
-        out.println(written.getKey() + ": " + output.resolve(fileName(written.getKey(), format)) + " (" + written.getValue() + ")");
+        out.println(written.getKey() + ": " + writtenFiles.get(written.getKey()) + " (" + written.getValue() + ")");
       }
       out.println("recipe: " + output.resolve("recipe.json"));
       out.flush();
@@ -121,14 +123,23 @@ final class RunCommand implements Callable<Integer> {
     }
   }
 
+  private final Map<String, Path> writtenFiles = new LinkedHashMap<>();
+
   private String writeOutput(String name, String type, BlobStore.BlobWriter writer) throws IOException {
-    Path file = output.resolve(fileName(name, type.startsWith("image/png") ? OutputFormat.PNG : OutputFormat.RAW));
+    Path file = output.resolve(name + extensionOf(type));
     writeAtomically(file, writer);
+    writtenFiles.put(name, file);
     return BlobStore.sha256Id(file);
   }
 
-  private static String fileName(String output, OutputFormat format) {
-    return output + (format == OutputFormat.PNG ? ".png" : ".raw");
+  private static String extensionOf(String mediaType) {
+    if (mediaType.startsWith("image/png")) {
+      return ".png";
+    }
+    if (mediaType.startsWith("audio/wav")) {
+      return ".wav";
+    }
+    return ".raw";
   }
 
   /** Temporary file, fsync, rename: a crash never leaves half an output under the final name. */
@@ -181,8 +192,21 @@ final class RunCommand implements Callable<Integer> {
     if (name.endsWith(".jpg") || name.endsWith(".jpeg")) {
       return "image/jpeg";
     }
+    if (name.endsWith(".wav")) {
+      return "audio/wav";
+    }
+    if (name.endsWith(".flac")) {
+      return "audio/flac";
+    }
+    if (name.endsWith(".mp3")) {
+      return "audio/mpeg";
+    }
+    if (name.endsWith(".ogg") || name.endsWith(".oga")) {
+      return "audio/ogg";
+    }
     throw new BridgeException(
-        ErrorCode.UNSUPPORTED_MEDIA_TYPE, file + ": bridge run reads .png, .jpg and .jpeg files");
+        ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+        file + ": bridge run reads .png, .jpg, .jpeg, .wav, .flac, .mp3 and .ogg files");
   }
 
   /** A one-line progress bar on a terminal; silent when stderr is not one. */

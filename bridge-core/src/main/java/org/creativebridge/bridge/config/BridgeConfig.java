@@ -19,6 +19,7 @@ import org.creativebridge.protocol.ProtocolJson;
  * @param blobStoreBytes budget of the blob store; unreferenced blobs are evicted LRU beyond it
  * @param maxImageSide limit of either side of an input image
  * @param maxImagePixels limit of an input image's pixel count
+ * @param maxAudioSeconds limit of an input audio's length (counted at 48 kHz)
  * @param cpuJobs jobs run at once on the CPU (0: half the cores, at least one)
  * @param maxQueuedJobs jobs that may wait before submissions get BRIDGE-3013
  * @param device {@code auto} or {@code cpu} to keep ONNX Runtime off the GPU
@@ -31,12 +32,13 @@ public record BridgeConfig(
     Long blobStoreBytes,
     Integer maxImageSide,
     Long maxImagePixels,
+    Integer maxAudioSeconds,
     Integer cpuJobs,
     Integer maxQueuedJobs,
     String device) {
 
   public static BridgeConfig defaults() {
-    return new BridgeConfig(null, null, null, null, null, null, null, null, null).withDefaults();
+    return new BridgeConfig(null, null, null, null, null, null, null, null, null, null).withDefaults();
   }
 
   public static BridgeConfig load(Path file) throws IOException {
@@ -60,6 +62,7 @@ public record BridgeConfig(
         blobStoreBytes == null ? 20L << 30 : blobStoreBytes,
         maxImageSide == null ? 16384 : maxImageSide,
         maxImagePixels == null ? 64L * 1024 * 1024 : maxImagePixels,
+        maxAudioSeconds == null ? 3600 : maxAudioSeconds,
         cpuJobs == null || cpuJobs <= 0
             ? Math.max(1, Runtime.getRuntime().availableProcessors() / 2)
             : cpuJobs,

@@ -2,6 +2,7 @@ package org.creativebridge.bridge.engines;
 
 import java.util.List;
 import org.creativebridge.inference.Engine;
+import org.creativebridge.inference.audio.tts.EspeakTtsEngine;
 import org.creativebridge.inference.image.inpaint.PatchMatchInpaintEngine;
 
 /** The engines that need no model download: every task works out of the box. */
@@ -9,7 +10,7 @@ public final class BuiltinEngines {
   private BuiltinEngines() {}
 
   public static List<Engine> list() {
-    return List.of(new PatchMatchInpaintEngine());
+    return List.of(new PatchMatchInpaintEngine(), new EspeakTtsEngine());
   }
 
   public static EngineRegistry registry() {

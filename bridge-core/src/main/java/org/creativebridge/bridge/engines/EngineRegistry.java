@@ -77,16 +77,15 @@ public final class EngineRegistry implements AutoCloseable {
 
   public List<Capabilities.Engine> describe(String task) {
     return forTask(task).stream()
-        .map(Engine::info)
         .map(
-            info ->
-                new Capabilities.Engine(
-                    info.id(),
-                    info.kind().wireName(),
-                    info.description(),
-                    info.modelSha256(),
-                    info.device(),
-                    true))
+            engine -> {
+              EngineInfo info = engine.info();
+              java.util.Optional<String> notReady = engine.notReadyReason();
+              String description =
+                  notReady.map(reason -> info.description() + " Not ready: " + reason).orElse(info.description());
+              return new Capabilities.Engine(
+                  info.id(), info.kind().wireName(), description, info.modelSha256(), info.device(), notReady.isEmpty());
+            })
         .toList();
   }
 

@@ -20,7 +20,6 @@ import org.creativebridge.bridge.journal.Journal;
 import org.creativebridge.inference.CancelledException;
 import org.creativebridge.inference.Engine;
 import org.creativebridge.inference.EngineException;
-import org.creativebridge.inference.image.ImageCodec;
 import org.creativebridge.protocol.ErrorCode;
 import org.creativebridge.protocol.ErrorResponse;
 import org.creativebridge.protocol.JobEvent;
@@ -64,12 +63,12 @@ public final class JobService implements AutoCloseable {
               return size() > RECENT_JOBS;
             }
           });
-  private final Map<String, ImageCodec.Header> probed = new ConcurrentHashMap<>();
+  private final Map<String, Object> probed = new ConcurrentHashMap<>();
   private final AtomicLong sequence = new AtomicLong();
   private final SecureRandom random = new SecureRandom();
 
   /** Limits on what jobs may ask for. */
-  public record Limits(ImageCodec.Limits image, int maxQueuedJobs) {}
+  public record Limits(Media.Limits media, int maxQueuedJobs) {}
 
   /** The collaborators of the service. */
   public record Parts(Journal journal, BlobStore blobs, EngineRegistry engines, Scheduler scheduler) {}
@@ -194,7 +193,7 @@ public final class JobService implements AutoCloseable {
       }
     }
     Map<String, String> types = new LinkedHashMap<>();
-    Map<String, ImageCodec.Header> headers = new LinkedHashMap<>();
+    Map<String, Object> headers = new LinkedHashMap<>();
     for (var input : task.inputs()) {
       String blobId = inputs.get(input.name());
       if (blobId == null) {
@@ -216,7 +215,7 @@ public final class JobService implements AutoCloseable {
                           ErrorCode.BLOB_NOT_FOUND,
                           "input '" + input.name() + "' names blob " + blobId + ", which is not stored",
                           Map.of("input", input.name(), "id", blobId)));
-      ImageCodec.Header header = probe(input.name(), blob);
+      Object header = probe(input, blob);
       types.put(input.name(), blob.info().type());
       headers.put(input.name(), header);
     }
@@ -224,15 +223,16 @@ public final class JobService implements AutoCloseable {
     return types;
   }
 
-  private ImageCodec.Header probe(String inputName, BlobStore.StoredBlob blob) {
+  private Object probe(org.creativebridge.protocol.Capabilities.Input input, BlobStore.StoredBlob blob) {
+    String inputName = input.name();
     // Blobs are immutable, so a probe result holds for as long as the id and type stay the same.
-    String key = blob.info().id() + " " + blob.info().type();
-    ImageCodec.Header cached = probed.get(key);
+    String key = input.kind() + " " + blob.info().id() + " " + blob.info().type();
+    Object cached = probed.get(key);
     if (cached != null) {
       return cached;
     }
     try {
-      ImageCodec.Header header = ImageCodec.probe(blob.file(), blob.info().type(), limits.image());
+      Object header = Media.probe(input.kind(), blob.file(), blob.info().type(), limits.media());
       if (probed.size() > 4096) {
         probed.clear();
       }
@@ -268,7 +268,7 @@ public final class JobService implements AutoCloseable {
       TaskRun.Result result =
           TaskRun.execute(
               spec,
-              limits.image(),
+              limits.media(),
               (name, type, writer) -> blobs.write(type, writer).id(),
               record);
       // Journal first: once a client hears "done", a restart still serves the result.
@@ -309,7 +309,8 @@ public final class JobService implements AutoCloseable {
     retire(record);
   }
 
-  static ErrorCode codeOf(EngineException.Kind kind) {
+  /** The stable code of an engine failure kind. */
+  public static ErrorCode codeOf(EngineException.Kind kind) {
     return switch (kind) {
       case INVALID_INPUT -> ErrorCode.INVALID_PARAM;
       case IMAGE_UNREADABLE -> ErrorCode.IMAGE_UNREADABLE;
@@ -319,6 +320,8 @@ public final class JobService implements AutoCloseable {
       case MODEL_UNAVAILABLE -> ErrorCode.ENGINE_NOT_READY;
       case OUT_OF_MEMORY -> ErrorCode.OUT_OF_MEMORY;
       case FAILED -> ErrorCode.ENGINE_FAILED;
+      case AUDIO_UNREADABLE -> ErrorCode.AUDIO_UNREADABLE;
+      case AUDIO_TOO_LONG -> ErrorCode.AUDIO_TOO_LONG;
     };
   }
 

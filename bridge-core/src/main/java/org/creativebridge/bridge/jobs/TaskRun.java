@@ -18,10 +18,8 @@ import org.creativebridge.inference.EngineRequest;
 import org.creativebridge.inference.EngineResult;
 import org.creativebridge.inference.JobContext;
 import org.creativebridge.inference.image.ImageCodec;
-import org.creativebridge.inference.image.RgbaImage;
 import org.creativebridge.protocol.ErrorCode;
 import org.creativebridge.protocol.OutputFormat;
-import org.creativebridge.protocol.Protocol;
 import org.creativebridge.protocol.ProtocolJson;
 import org.creativebridge.protocol.Recipe;
 import org.creativebridge.protocol.TaskSpec;
@@ -75,51 +73,35 @@ public final class TaskRun {
         BridgeVersion.current());
   }
 
-  public static Result execute(
-      Spec spec, ImageCodec.Limits limits, OutputSink sink, JobContext context)
+  public static Result execute(Spec spec, Media.Limits limits, OutputSink sink, JobContext context)
       throws EngineException, CancelledException, IOException {
     Recipe recipe = recipeOf(spec);
     context.stage("decode");
     Map<String, Object> decoded = new LinkedHashMap<>();
     for (Map.Entry<String, Input> entry : spec.inputs().entrySet()) {
       Input input = entry.getValue();
-      decoded.put(entry.getKey(), ImageCodec.decode(input.file(), input.mediaType(), limits));
+      String kind = spec.task().input(entry.getKey()).orElseThrow().kind();
+      decoded.put(entry.getKey(), Media.decode(kind, input.file(), input.mediaType(), limits));
       context.checkCancelled();
     }
-    EngineResult result =
-        spec.engine()
-            .run(new EngineRequest(decoded, ParamsValidator.toParams(spec.params())), context);
+    var params = ParamsValidator.toParams(spec.params());
+    EngineResult result = spec.engine().run(new EngineRequest(decoded, params), context);
     context.checkCancelled();
     context.stage("encode");
-    String recipeJson = json(recipe);
+    Media.Encoding encoding = Media.Encoding.of(spec.outputFormat(), params.asMap(), json(recipe));
     Map<String, String> outputs = new LinkedHashMap<>();
     for (Map.Entry<String, Object> entry : result.outputs().entrySet()) {
-      if (!(entry.getValue() instanceof RgbaImage image)) {
-        throw new EngineException(
-            EngineException.Kind.FAILED,
-            "engine " + spec.engine().info().id() + " produced an unsupported output type");
-      }
-      String id =
-          spec.outputFormat() == OutputFormat.RAW
-              ? sink.store(
-                  entry.getKey(), ImageCodec.rawMediaType(image), out -> ImageCodec.writeRaw(image, out))
-              : sink.store(
-                  entry.getKey(),
-                  "image/png",
-                  out ->
-                      ImageCodec.writePng(image, Map.of(Protocol.PNG_RECIPE_KEYWORD, recipeJson), out));
-      outputs.put(entry.getKey(), id);
+      outputs.put(entry.getKey(), Media.store(entry.getKey(), entry.getValue(), encoding, sink));
     }
     return new Result(outputs, recipe);
   }
 
   /** Refuses inputs the task needs at one size that are not ({@link ErrorCode#INPUT_SIZE_MISMATCH}). */
-  public static void checkSameSize(TaskSpec task, Map<String, ImageCodec.Header> headers) {
+  public static void checkSameSize(TaskSpec task, Map<String, ?> headers) {
     ImageCodec.Header first = null;
     String firstName = null;
     for (String name : task.sameSizeInputs()) {
-      ImageCodec.Header header = headers.get(name);
-      if (header == null) {
+      if (!(headers.get(name) instanceof ImageCodec.Header header)) {
         continue;
       }
       if (first == null) {

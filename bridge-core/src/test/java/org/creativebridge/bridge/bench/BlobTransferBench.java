@@ -140,7 +140,8 @@ class BlobTransferBench {
     for (int i = 0; i < REPS; i++) {
       perRep[i] = (double) png.total[i] / rawSocket.total[i];
     }
-    out.append(fmt("(median of per-repetition ratios PNG/raw: %.1fx)%n%n", median(perRep)));
+    out.append(fmt("(median of per-repetition ratios PNG/raw: %.1fx; for 10x the raw round trip would need <= %s ms)%n%n",
+        median(perRep), ms(median(png.total) / 10)));
     out.append(components.render(payload));
     BenchSupport.report("BlobTransferBench", out.toString());
   }

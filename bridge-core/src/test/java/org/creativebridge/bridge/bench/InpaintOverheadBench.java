@@ -161,8 +161,25 @@ class InpaintOverheadBench {
         list(encodeOutput));
     out.append(table.render());
     out.append('\n');
-    out.append(fmt("Overhead (median daemon / median engine - 1): %.1f%%; median of per-repetition overheads: %.1f%%"
-        + " -> target < 5%%: %s%n", overhead, median(paired), overhead < 5 ? "MET" : "MISSED"));
+    double structural =
+        median(decodeInputs) + median(encodeOutput) + median(phases.get("upload image+mask"))
+            + median(phases.get("POST /v1/jobs")) + median(phases.get("download output"));
+    double structuralPct = 100.0 * structural / engineMedian;
+    // On a noisy machine the two medians can land within 5% by luck; the daemon's added work,
+    // timed component by component, must also fit for the target to count as met.
+    String verdict =
+        overhead < 5 && structuralPct < 5
+            ? "MET"
+            : overhead < 5
+                ? fmt("NOT MET: the medians land within noise, but the work the daemon adds is %.1f%% by itself", structuralPct)
+                : "MISSED";
+    out.append(fmt("Overhead (median daemon / median engine - 1): %.1f%%; median of per-repetition overheads: %.1f%%%n",
+        overhead, median(paired)));
+    out.append(fmt("Structural overhead from the components (decode inputs + encode output + upload + POST + download):"
+        + " %s ms = %.1f%% of the engine median; server running - engine = %.1f%%%n",
+        ms(structural), structuralPct,
+        100.0 * (median(phases.get("server: running (finished_at - started_at)")) - engineMedian) / engineMedian));
+    out.append("Target overhead < 5%: " + verdict + "\n");
     out.append(fmt("Seconds per megapixel: engine %.3f, daemon %.3f%n",
         engineMedian / 1e9 / megapixels, daemonMedian / 1e9 / megapixels));
     BenchSupport.report("InpaintOverheadBench", out.toString());

@@ -133,7 +133,40 @@ class JobApiLatencyBench {
         (double) percentile(post, 99) / percentile(floor, 99),
         (double) percentile(post, 99) / percentile(idlePost, 99),
         (double) percentile(post, 50) / percentile(floor, 50)));
+    out.append('\n').append(journalAlone());
     BenchSupport.report("JobApiLatencyBench", out.toString());
+  }
+
+  /**
+   * The journal alone, in-process, one thread, no HTTP: what one job insert costs while every POST
+   * and every lane step waits for the same lock. WAL checkpoints (every ~1000 pages) fsync inside
+   * the committing call, which shows in the tail.
+   */
+  private String journalAlone() throws Exception {
+    int n = 10_000;
+    Path file = Files.createTempDirectory(dir, "journal").resolve("journal.db");
+    long[] lat = new long[n];
+    try (org.creativebridge.bridge.journal.Journal journal = new org.creativebridge.bridge.journal.Journal(file)) {
+      var params = org.creativebridge.protocol.ProtocolJson.mapper().createObjectNode().put("seed", 1).put("patch_size", 7);
+      Map<String, String> inputs = Map.of("image", "sha256:" + "a".repeat(64), "mask", "sha256:" + "b".repeat(64));
+      Map<String, String> types = Map.of("image", "image/png", "mask", "image/png");
+      for (int i = 0; i < n; i++) {
+        long t0 = System.nanoTime();
+        journal.insertJob(
+            new org.creativebridge.bridge.journal.Journal.JobRow(
+                "job-" + i, "image.inpaint", "auto", org.creativebridge.protocol.Priority.BATCH,
+                org.creativebridge.protocol.JobStatus.QUEUED, inputs, types, params,
+                org.creativebridge.protocol.OutputFormat.PNG, java.time.Instant.now(), null, null, null, null, null));
+        lat[i] = System.nanoTime() - t0;
+      }
+    }
+    long[] s = BenchSupport.sorted(lat);
+    long slow = java.util.Arrays.stream(s).filter(x -> x > 2_000_000).count();
+    long total = java.util.Arrays.stream(s).sum();
+    return fmt("Component alone: Journal.insertJob, 1 thread, %d inserts into a fresh journal: p50 %s ms, p99 %s ms,"
+        + " p99.9 %s ms, max %s ms; %d inserts over 2 ms (WAL checkpoints); %.0f inserts/s at most.%n",
+        n, ms3(percentile(s, 50)), ms3(percentile(s, 99)), ms3(percentile(s, 99.9)), ms3(s[n - 1]), slow,
+        n / (total / 1e9));
   }
 
   private Outcome runScenario(Scenario scenario) throws Exception {

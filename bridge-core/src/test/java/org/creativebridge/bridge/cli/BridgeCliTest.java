@@ -154,10 +154,17 @@ class BridgeCliTest {
     assertEquals("image.inpaint", recipe.get("task").asText());
     assertEquals("builtin.patchmatch", recipe.at("/engine/id").asText());
     assertEquals("builtin", recipe.at("/engine/kind").asText());
-    assertEquals(
-        ProtocolJson.mapper()
-            .readTree("{\"seed\": 1, \"grow\": 0, \"feather\": 0, \"patch_size\": 7, \"prompt\": \"\"}"),
-        recipe.get("params"));
+    // Every param the engine ran with: the given seed plus each default of the task's schema.
+    com.fasterxml.jackson.databind.node.ObjectNode expected =
+        ProtocolJson.mapper().createObjectNode().put("seed", 1);
+    org.creativebridge.protocol.TaskSpec.IMAGE_INPAINT.paramsSchema().get("properties").fields()
+        .forEachRemaining(p -> {
+          if (p.getValue().has("default")) {
+            expected.set(p.getKey(), p.getValue().get("default"));
+          }
+        });
+    assertEquals(expected, recipe.get("params"));
+    assertEquals(0, recipe.at("/params/grow").asInt());
     assertEquals(BlobStore.sha256Id(image), recipe.at("/inputs/image").asText());
     assertEquals(BlobStore.sha256Id(mask), recipe.at("/inputs/mask").asText());
     assertEquals("png", recipe.get("output_format").asText());

@@ -18,7 +18,9 @@ public final class AudioClip {
     PCM16,
     PCM24,
     PCM32,
-    FLOAT32
+    FLOAT32,
+    /** 8-bit unsigned WAV (and 8-bit FLAC): each code value maps to a float and back exactly too. */
+    PCM8
   }
 
   /** Wraps {@code samples} (not copied): interleaved frames, {@code channels} values each. */

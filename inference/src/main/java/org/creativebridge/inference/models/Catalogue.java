@@ -35,12 +35,13 @@ public final class Catalogue {
 
   private final Map<String, Entry> entries;
 
+  /** The same entries in catalogue order, for listing and search. */
+  private final List<Entry> ordered;
+
   private Catalogue(Map<String, Entry> entries) {
     this.entries = Map.copyOf(entries);
     this.ordered = List.copyOf(entries.values());
   }
-
-  private final List<Entry> ordered;
 
   /** The catalogue shipped with this build. */
   public static Catalogue shipped() {

@@ -290,7 +290,7 @@ public enum ModelFamily {
         fits.add(family);
       }
     }
-    return new Detection(fits, fits.isEmpty() ? lookalike(signature) : null);
+    return new Detection(fits, fits.isEmpty() ? describe(signature) : null);
   }
 
   /**
@@ -344,10 +344,6 @@ public enum ModelFamily {
   /** One way to describe a model in words: "an image model with inputs ...; outputs ...". */
   public static String describe(Signature signature) {
     return kindOf(signature) + " with " + signature;
-  }
-
-  private static String lookalike(Signature signature) {
-    return describe(signature);
   }
 
   /**
