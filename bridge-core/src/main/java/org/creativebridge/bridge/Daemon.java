@@ -5,38 +5,64 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import org.creativebridge.bridge.blobs.BlobStore;
 import org.creativebridge.bridge.config.BridgeConfig;
 import org.creativebridge.bridge.config.BridgeHome;
 import org.creativebridge.bridge.config.Token;
 import org.creativebridge.bridge.engines.BuiltinEngines;
 import org.creativebridge.bridge.engines.EngineRegistry;
+import org.creativebridge.bridge.engines.ModelPullEngine;
 import org.creativebridge.bridge.http.ApiServer;
 import org.creativebridge.bridge.jobs.JobService;
+import org.creativebridge.bridge.jobs.Media;
 import org.creativebridge.bridge.jobs.Scheduler;
 import org.creativebridge.bridge.journal.Journal;
-import org.creativebridge.bridge.jobs.Media;
+import org.creativebridge.bridge.models.ModelPuller;
+import org.creativebridge.bridge.models.ModelService;
+import org.creativebridge.bridge.models.ModelStore;
+import org.creativebridge.bridge.models.download.Downloader;
+import org.creativebridge.inference.Engine;
+import org.creativebridge.inference.EngineException;
 import org.creativebridge.inference.audio.AudioCodec;
 import org.creativebridge.inference.image.ImageCodec;
+import org.creativebridge.inference.runtime.OnnxRuntime;
 import org.creativebridge.protocol.Protocol;
 import org.creativebridge.protocol.ProtocolJson;
 
 /**
- * The whole daemon: journal, blob store, engines, scheduler and HTTP server over one
+ * The whole daemon: journal, blob store, models, engines, scheduler and HTTP server over one
  * {@link BridgeHome}. {@link #start} recovers from a crash, serves, and announces itself in
  * {@code endpoint.json}; {@link #close} stops in the reverse order.
  */
 public final class Daemon implements AutoCloseable {
   private final BridgeHome home;
   private final Journal journal;
+  private final OnnxRuntime runtime;
   private final EngineRegistry engines;
+  private final ModelService models;
   private final JobService jobs;
   private final ApiServer server;
 
-  private Daemon(BridgeHome home, BridgeConfig config, int port) throws IOException {
+  /**
+   * How to serve.
+   *
+   * @param offline refuse every outbound connection, model pulls included
+   * @param mirror a Hugging Face mirror for pulls (null: {@code HF_ENDPOINT} or the publisher)
+   */
+  public record Options(int port, boolean offline, String mirror) {
+    public static Options onPort(int port) {
+      return new Options(port, false, null);
+    }
+  }
+
+  private Daemon(BridgeHome home, BridgeConfig config, Options options) throws IOException {
     this.home = home.create();
     Token token = Token.loadOrCreate(home.token());
     // Millisecond instants: what the journal keeps, so a job reads the same before and after it.
@@ -46,7 +72,27 @@ public final class Daemon implements AutoCloseable {
       BlobStore blobs =
           new BlobStore(
               home.blobs(), journal, new BlobStore.Limits(config.maxBlobBytes(), config.blobStoreBytes()), clock);
-      this.engines = BuiltinEngines.registry();
+      this.runtime = startRuntime(config);
+      Optional<String> downloadsOff = downloadsDisabled(config, options);
+      AtomicReference<ModelService> modelService = new AtomicReference<>();
+      List<Engine> builtins = new ArrayList<>(BuiltinEngines.list());
+      builtins.add(new ModelPullEngine(modelService::get, downloadsOff));
+      this.engines = new EngineRegistry(builtins);
+      ModelStore store = new ModelStore(home.models(), runtime);
+      Downloader downloader =
+          new Downloader(
+              withPolicy(
+                  Downloader.Settings.defaults(),
+                  downloadsOff.isPresent() ? Downloader.NetworkPolicy.OFFLINE : Downloader.NetworkPolicy.ALLOWED));
+      this.models =
+          new ModelService(
+              new ModelService.Parts(
+                  store,
+                  new ModelPuller(store, downloader, ModelPuller.Sources.of(home, config, options.mirror())),
+                  runtime,
+                  engines));
+      modelService.set(models);
+      models.refreshEngines();
       this.jobs =
           new JobService(
               new JobService.Parts(journal, blobs, engines, new Scheduler(config.cpuJobs())),
@@ -62,18 +108,47 @@ public final class Daemon implements AutoCloseable {
               clock);
       this.server =
           new ApiServer(
-              new ApiServer.Services(token, blobs, jobs, engines),
+              new ApiServer.Services(token, blobs, jobs, engines, models),
               new ApiServer.Settings(
-                  port, Set.copyOf(config.allowedOrigins()), config.maxJsonBytes(), config.maxBlobBytes()));
+                  options.port(), Set.copyOf(config.allowedOrigins()), config.maxJsonBytes(), config.maxBlobBytes()));
     } catch (IOException | RuntimeException e) {
       journal.close();
       throw e;
     }
   }
 
+  private static OnnxRuntime startRuntime(BridgeConfig config) throws IOException {
+    OnnxRuntime.Config defaults = OnnxRuntime.Config.defaults();
+    try {
+      return OnnxRuntime.start(
+          new OnnxRuntime.Config(config.device(), defaults.maxIntraOpThreads(), defaults.sessionBudgetBytes()));
+    } catch (EngineException e) {
+      throw new IOException("ONNX Runtime cannot start: " + e.getMessage(), e);
+    }
+  }
+
+  private static Optional<String> downloadsDisabled(BridgeConfig config, Options options) {
+    if (options.offline()) {
+      return Optional.of("the daemon runs with --offline");
+    }
+    if (BridgeConfig.DOWNLOADS_DISABLED.equals(config.downloads())) {
+      return Optional.of("config.json sets \"downloads\": \"disabled\"");
+    }
+    return Optional.empty();
+  }
+
+  private static Downloader.Settings withPolicy(Downloader.Settings settings, Downloader.NetworkPolicy policy) {
+    return new Downloader.Settings(
+        settings.connectTimeout(), settings.readTimeout(), settings.maxAttempts(), settings.firstBackoff(), policy);
+  }
+
   public static Daemon start(BridgeHome home, int port) throws IOException {
+    return start(home, Options.onPort(port));
+  }
+
+  public static Daemon start(BridgeHome home, Options options) throws IOException {
     BridgeConfig config = BridgeConfig.load(home.config());
-    Daemon daemon = new Daemon(home, config, port);
+    Daemon daemon = new Daemon(home, config, options);
     daemon.jobs.recover();
     daemon.server.start();
     daemon.writeEndpoint();
@@ -105,6 +180,7 @@ public final class Daemon implements AutoCloseable {
     server.close();
     jobs.close();
     engines.close();
+    runtime.close();
     journal.close();
   }
 }

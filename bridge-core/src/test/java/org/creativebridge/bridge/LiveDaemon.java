@@ -38,6 +38,13 @@ final class LiveDaemon implements AutoCloseable {
     this(home, Daemon.start(new BridgeHome(home), 0));
   }
 
+  /** Starts with {@code config} and the given serve options (port, offline, mirror). */
+  static LiveDaemon start(Path home, Map<String, Object> config, Daemon.Options options) throws IOException {
+    Files.createDirectories(home);
+    Files.write(home.resolve("config.json"), ProtocolJson.mapper().writeValueAsBytes(config));
+    return new LiveDaemon(home, Daemon.start(new BridgeHome(home), options));
+  }
+
   private LiveDaemon(Path home, Daemon daemon) throws IOException {
     this.home = home;
     this.daemon = daemon;

@@ -58,8 +58,20 @@ public record TaskSpec(
           List.of("audio"),
           List.of());
 
+  /**
+   * Downloads a catalogue model, verified, into the models folder: a job like any other, so a pull
+   * reports progress as events, can be cancelled (and resumed by pulling again), and is journalled.
+   */
+  public static final TaskSpec MODELS_PULL =
+      new TaskSpec(
+          "models.pull",
+          "Download a model from the catalogue, verified, into your models folder.",
+          List.of(),
+          List.of(),
+          List.of());
+
   private static final Map<String, TaskSpec> ALL =
-      List.of(IMAGE_INPAINT, IMAGE_OUTPAINT, AUDIO_TTS, AUDIO_VOICE_CONVERT).stream()
+      List.of(IMAGE_INPAINT, IMAGE_OUTPAINT, AUDIO_TTS, AUDIO_VOICE_CONVERT, MODELS_PULL).stream()
           .collect(Collectors.toUnmodifiableMap(TaskSpec::name, Function.identity()));
 
   public static Optional<TaskSpec> find(String name) {
@@ -70,9 +82,18 @@ public record TaskSpec(
     return List.copyOf(ALL.values());
   }
 
-  /** The params schema (JSON Schema 2020-12) as shipped in this jar. */
+  private static final Map<String, JsonNode> SCHEMAS = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * The params schema (JSON Schema 2020-12) as shipped in this jar, read once: every job submission
+   * consults it. Callers must not modify the returned tree.
+   */
   public JsonNode paramsSchema() {
-    String resource = "schemas/" + name + ".json";
+    return SCHEMAS.computeIfAbsent(name, TaskSpec::readSchema);
+  }
+
+  private static JsonNode readSchema(String taskName) {
+    String resource = "schemas/" + taskName + ".json";
     try (InputStream in = TaskSpec.class.getResourceAsStream(resource)) {
       if (in == null) {
         throw new IllegalStateException("missing task schema resource " + resource);
@@ -82,6 +103,7 @@ public record TaskSpec(
       throw new UncheckedIOException(e);
     }
   }
+
 
   public Optional<Capabilities.Input> input(String inputName) {
     return inputs.stream().filter(i -> i.name().equals(inputName)).findFirst();

@@ -100,7 +100,7 @@ final class RunCommand implements Callable<Integer> {
     ObjectNode effective =
         new ParamsValidator(() -> random.nextLong() & 0xFFFF_FFFFL).effectiveParams(spec, parseParams());
     try (EngineRegistry engines = BuiltinEngines.registry()) {
-      TaskRun.Spec run = new TaskRun.Spec(spec, engines.resolve(spec, engine), runInputs, effective, format);
+      TaskRun.Spec run = new TaskRun.Spec(spec, engines.resolve(spec, engine, effective.path("prompt").asText("")), runInputs, effective, format);
       Files.createDirectories(output);
       ProgressBar bar = new ProgressBar(System.err, System.console() != null);
       TaskRun.Result result =

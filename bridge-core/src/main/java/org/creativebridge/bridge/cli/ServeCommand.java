@@ -17,6 +17,12 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--port", defaultValue = "7860", description = "TCP port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
   int port;
 
+  @Option(names = "--offline", description = "refuse every outbound connection, model pulls included")
+  boolean offline;
+
+  @Option(names = "--mirror", paramLabel = "URL", description = "a Hugging Face mirror for model pulls (default: $HF_ENDPOINT or the publisher)")
+  String mirror;
+
   @Override
   public Integer call() throws Exception {
     if (port < 0 || port > 65535) {
@@ -24,7 +30,7 @@ final class ServeCommand implements Callable<Integer> {
           spec.commandLine(), "--port must be 0..65535, not " + port);
     }
     BridgeHome home = BridgeHome.resolve(System.getenv());
-    Daemon daemon = Daemon.start(home, port);
+    Daemon daemon = Daemon.start(home, new Daemon.Options(port, offline, mirror));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

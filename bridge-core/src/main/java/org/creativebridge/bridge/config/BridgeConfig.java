@@ -23,6 +23,10 @@ import org.creativebridge.protocol.ProtocolJson;
  * @param cpuJobs jobs run at once on the CPU (0: half the cores, at least one)
  * @param maxQueuedJobs jobs that may wait before submissions get BRIDGE-3013
  * @param device {@code auto} or {@code cpu} to keep ONNX Runtime off the GPU
+ * @param downloads {@code on_request} (a model pull the user asks for may connect to its
+ *     publisher; nothing else ever connects) or {@code disabled} (no outbound connection at all)
+ * @param catalogueFile a local catalogue (same format as the shipped one, path relative to
+ *     BRIDGE_HOME or absolute) whose entries are added to the shipped ones: a studio's own models
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record BridgeConfig(
@@ -35,10 +39,15 @@ public record BridgeConfig(
     Integer maxAudioSeconds,
     Integer cpuJobs,
     Integer maxQueuedJobs,
-    String device) {
+    String device,
+    String downloads,
+    String catalogueFile) {
+
+  public static final String DOWNLOADS_ON_REQUEST = "on_request";
+  public static final String DOWNLOADS_DISABLED = "disabled";
 
   public static BridgeConfig defaults() {
-    return new BridgeConfig(null, null, null, null, null, null, null, null, null, null).withDefaults();
+    return new BridgeConfig(null, null, null, null, null, null, null, null, null, null, null, null).withDefaults();
   }
 
   public static BridgeConfig load(Path file) throws IOException {
@@ -49,7 +58,7 @@ public record BridgeConfig(
         ProtocolJson.mapper().copy().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     try {
       return mapper.readValue(file.toFile(), BridgeConfig.class).withDefaults();
-    } catch (IOException e) {
+    } catch (IOException | IllegalArgumentException e) {
       throw new IOException("cannot read " + file + ": " + e.getMessage(), e);
     }
   }
@@ -67,6 +76,16 @@ public record BridgeConfig(
             ? Math.max(1, Runtime.getRuntime().availableProcessors() / 2)
             : cpuJobs,
         maxQueuedJobs == null ? 1000 : maxQueuedJobs,
-        device == null ? "auto" : device);
+        device == null ? "auto" : device,
+        checkDownloads(downloads == null ? DOWNLOADS_ON_REQUEST : downloads),
+        catalogueFile);
+  }
+
+  private static String checkDownloads(String value) {
+    if (!value.equals(DOWNLOADS_ON_REQUEST) && !value.equals(DOWNLOADS_DISABLED)) {
+      throw new IllegalArgumentException(
+          "config: downloads is '" + DOWNLOADS_ON_REQUEST + "' or '" + DOWNLOADS_DISABLED + "', not '" + value + "'");
+    }
+    return value;
   }
 }

@@ -13,47 +13,79 @@ import org.creativebridge.protocol.JobRequest;
 import org.creativebridge.protocol.TaskSpec;
 
 /**
- * The engines behind each task: the built-in defaults and one per installed model. Resolves what a
- * job asks for ({@code auto}, an engine id or a model id) to an engine. Thread-safe: the list is
- * fixed at construction.
+ * The engines behind each task: the built-in defaults, which never change, and one per installed
+ * model, replaced whenever a model is pulled, imported or removed. Resolves what a job asks for
+ * ({@code auto}, an engine id or a model id) to an engine. Thread-safe: readers see one complete
+ * list or the next, never a mix.
  */
 public final class EngineRegistry implements AutoCloseable {
-  private final List<Engine> engines;
+  /**
+   * {@code auto} for image tasks: with a prompt the diffusion model (it is the one that follows
+   * text), without one the dedicated fill models, best first; else the built-in engine.
+   */
+  private static final List<String> IMAGE_WITH_PROMPT = List.of("sd15-inpaint", "migan", "lama");
 
-  public EngineRegistry(List<Engine> engines) {
-    this.engines = List.copyOf(engines);
-    for (Engine engine : engines) {
-      if (TaskSpec.find(engine.info().task()).isEmpty()) {
-        throw new IllegalArgumentException(
-            "engine " + engine.info().id() + " serves unknown task " + engine.info().task());
-      }
+  private static final List<String> IMAGE_WITHOUT_PROMPT = List.of("migan", "lama");
+
+  private final List<Engine> builtins;
+  private volatile List<ModelEngines.ModelEngine> models = List.of();
+  private volatile Runnable beforeLookup = () -> {};
+
+  public EngineRegistry(List<Engine> builtins) {
+    this.builtins = List.copyOf(builtins);
+    builtins.forEach(EngineRegistry::checkTask);
+  }
+
+  private static void checkTask(Engine engine) {
+    if (TaskSpec.find(engine.info().task()).isEmpty()) {
+      throw new IllegalArgumentException(
+          "engine " + engine.info().id() + " serves unknown task " + engine.info().task());
     }
   }
 
+  /** Swaps in the engines of the installed models; the old ones are closed. */
+  public void replaceModels(List<ModelEngines.ModelEngine> replacement) {
+    replacement.forEach(m -> checkTask(m.engine()));
+    List<ModelEngines.ModelEngine> old = models;
+    models = List.copyOf(replacement);
+    old.forEach(m -> m.engine().close());
+  }
+
+  /**
+   * Runs {@code hook} before each lookup: how the model service notices models that the CLI added
+   * or removed while the daemon runs.
+   */
+  public void beforeLookup(Runnable hook) {
+    this.beforeLookup = hook;
+  }
+
   public List<Engine> forTask(String task) {
+    beforeLookup.run();
     List<Engine> result = new ArrayList<>();
-    for (Engine engine : engines) {
+    for (Engine engine : builtins) {
       if (engine.info().task().equals(task)) {
         result.add(engine);
+      }
+    }
+    for (ModelEngines.ModelEngine model : models) {
+      if (model.engine().info().task().equals(task)) {
+        result.add(model.engine());
       }
     }
     return result;
   }
 
-  public List<Engine> all() {
-    return engines;
-  }
-
   /**
-   * The engine a job runs on. {@code auto} prefers an installed model over the built-in default,
-   * since a user who installed one wants it used.
+   * The engine a job runs on. {@code auto} prefers a ready installed model (ranked per task, see
+   * above) over the built-in default, since a user who installed one wants it used.
+   *
+   * @param prompt the job's prompt, which decides {@code auto} for image tasks ("" for none)
    */
-  public Engine resolve(TaskSpec task, String requested) {
+  public Engine resolve(TaskSpec task, String requested, String prompt) {
     List<Engine> candidates = forTask(task.name());
     if (JobRequest.AUTO_ENGINE.equals(requested)) {
-      Optional<Engine> model =
-          candidates.stream().filter(e -> e.info().kind() == EngineInfo.Kind.MODEL).findFirst();
-      return model.or(() -> candidates.stream().findFirst())
+      return autoChoice(task, prompt)
+          .or(() -> candidates.stream().filter(e -> e.info().kind() == EngineInfo.Kind.BUILTIN).findFirst())
           .orElseThrow(
               () ->
                   new BridgeException(
@@ -61,18 +93,49 @@ public final class EngineRegistry implements AutoCloseable {
                       "no engine can run " + task.name() + " here",
                       Map.of("task", task.name())));
     }
-    return candidates.stream()
-        .filter(e -> e.info().id().equals(requested))
-        .findFirst()
-        .orElseThrow(
-            () ->
-                new BridgeException(
-                    ErrorCode.UNKNOWN_ENGINE,
-                    "task " + task.name() + " has no engine '" + requested + "'",
-                    Map.of(
-                        "task", task.name(),
-                        "engine", requested,
-                        "known", candidates.stream().map(e -> e.info().id()).toList())));
+    Engine engine =
+        candidates.stream()
+            .filter(e -> e.info().id().equals(requested))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new BridgeException(
+                        ErrorCode.UNKNOWN_ENGINE,
+                        "task " + task.name() + " has no engine '" + requested + "'",
+                        Map.of(
+                            "task", task.name(),
+                            "engine", requested,
+                            "known", candidates.stream().map(e -> e.info().id()).toList())));
+    engine
+        .notReadyReason()
+        .ifPresent(
+            reason -> {
+              throw new BridgeException(
+                  ErrorCode.ENGINE_NOT_READY,
+                  "engine " + requested + " is not ready: " + reason,
+                  Map.of("engine", requested));
+            });
+    return engine;
+  }
+
+  private Optional<Engine> autoChoice(TaskSpec task, String prompt) {
+    List<ModelEngines.ModelEngine> ready =
+        models.stream()
+            .filter(m -> m.engine().info().task().equals(task.name()))
+            .filter(m -> m.engine().notReadyReason().isEmpty())
+            .toList();
+    boolean imageTask = task.name().startsWith("image.");
+    if (!imageTask) {
+      return ready.stream().map(ModelEngines.ModelEngine::engine).findFirst();
+    }
+    for (String family : prompt.isBlank() ? IMAGE_WITHOUT_PROMPT : IMAGE_WITH_PROMPT) {
+      for (ModelEngines.ModelEngine model : ready) {
+        if (model.family().equals(family)) {
+          return Optional.of(model.engine());
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   public List<Capabilities.Engine> describe(String task) {
@@ -80,7 +143,7 @@ public final class EngineRegistry implements AutoCloseable {
         .map(
             engine -> {
               EngineInfo info = engine.info();
-              java.util.Optional<String> notReady = engine.notReadyReason();
+              Optional<String> notReady = engine.notReadyReason();
               String description =
                   notReady.map(reason -> info.description() + " Not ready: " + reason).orElse(info.description());
               return new Capabilities.Engine(
@@ -91,8 +154,7 @@ public final class EngineRegistry implements AutoCloseable {
 
   @Override
   public void close() {
-    for (Engine engine : engines) {
-      engine.close();
-    }
+    builtins.forEach(Engine::close);
+    models.forEach(m -> m.engine().close());
   }
 }

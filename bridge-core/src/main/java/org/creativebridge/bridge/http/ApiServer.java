@@ -14,6 +14,7 @@ import org.creativebridge.bridge.blobs.BlobStore;
 import org.creativebridge.bridge.config.Token;
 import org.creativebridge.bridge.engines.EngineRegistry;
 import org.creativebridge.bridge.jobs.JobService;
+import org.creativebridge.bridge.models.ModelService;
 import org.creativebridge.protocol.Capabilities;
 import org.creativebridge.protocol.ErrorCode;
 import org.creativebridge.protocol.Health;
@@ -29,7 +30,8 @@ public final class ApiServer implements AutoCloseable {
   private final Undertow undertow;
 
   /** What the server serves. */
-  public record Services(Token token, BlobStore blobs, JobService jobs, EngineRegistry engines) {}
+  public record Services(
+      Token token, BlobStore blobs, JobService jobs, EngineRegistry engines, ModelService models) {}
 
   /** Where and within which limits it listens. */
   public record Settings(int port, Set<String> allowedOrigins, long maxJsonBytes, long maxBlobBytes) {}
@@ -37,11 +39,13 @@ public final class ApiServer implements AutoCloseable {
   public ApiServer(Services services, Settings settings) {
     BlobHandlers blobs = new BlobHandlers(services.blobs());
     JobHandlers jobs = new JobHandlers(services.jobs(), settings.maxJsonBytes());
-    Capabilities capabilities = capabilities(services.engines());
+    ModelHandlers models = new ModelHandlers(services.models(), settings.maxJsonBytes());
+    EngineRegistry engines = services.engines();
     RoutingHandler routes =
         new RoutingHandler()
             .get("/v1/health", worker(ex -> Responses.json(ex, 200, new Health("ok", BridgeVersion.current(), Protocol.VERSION))))
-            .get("/v1/capabilities", worker(ex -> Responses.json(ex, 200, capabilities)))
+            // Built per request: installing or removing a model changes the engines.
+            .get("/v1/capabilities", worker(ex -> Responses.json(ex, 200, capabilities(engines))))
             .put("/v1/blobs", worker(blobs.put()))
             .get("/v1/blobs/{id}", worker(blobs.get()))
             .add(Methods.HEAD, "/v1/blobs/{id}", worker(blobs.get()))
@@ -50,6 +54,10 @@ public final class ApiServer implements AutoCloseable {
             .get("/v1/jobs/{id}", worker(jobs.get()))
             .delete("/v1/jobs/{id}", worker(jobs.cancel()))
             .get("/v1/jobs/{id}/events", worker(jobs.events()))
+            .get("/v1/models", worker(models.list()))
+            .post("/v1/models/imports", worker(models.importModel()))
+            .post("/v1/models/{id}/verify", worker(models.verify()))
+            .delete("/v1/models/{id}", worker(models.remove()))
             .setFallbackHandler(
                 ex -> Responses.error(ex, ErrorCode.NOT_FOUND, "no endpoint " + ex.getRequestPath(), Map.of()))
             .setInvalidMethodHandler(

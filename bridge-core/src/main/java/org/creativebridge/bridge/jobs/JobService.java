@@ -65,6 +65,12 @@ public final class JobService implements AutoCloseable {
           });
   private final Map<String, Object> probed = new ConcurrentHashMap<>();
   private final AtomicLong sequence = new AtomicLong();
+  /**
+   * Set while the daemon shuts down: jobs stopped by the shutdown are left "running" in the
+   * journal, so the next start reports them as interrupted (BRIDGE-4001) rather than cancelled or
+   * failed for a reason that was not theirs.
+   */
+  private volatile boolean closing;
   private final SecureRandom random = new SecureRandom();
 
   /** Limits on what jobs may ask for. */
@@ -94,7 +100,8 @@ public final class JobService implements AutoCloseable {
             clock.instant());
     for (Journal.JobRow row : queued) {
       try {
-        Engine engine = engines.resolve(TaskSpec.find(row.task()).orElseThrow(), row.engine());
+        Engine engine =
+            engines.resolve(TaskSpec.find(row.task()).orElseThrow(), row.engine(), row.params().path("prompt").asText(""));
         enqueue(new JobRecord(row, setup(engine)));
       } catch (RuntimeException e) {
         journal.finish(
@@ -122,9 +129,9 @@ public final class JobService implements AutoCloseable {
                             "task", String.valueOf(request.task()),
                             "known", TaskSpec.all().stream().map(TaskSpec::name).sorted().toList())));
     String id = request.id() != null ? checkJobId(request.id()) : newJobId();
-    Engine engine = engines.resolve(task, request.engine());
     Map<String, String> inputTypes = checkInputs(task, request.inputs());
     var params = paramsValidator.effectiveParams(task, request.params());
+    Engine engine = engines.resolve(task, request.engine(), params.path("prompt").asText(""));
     if (scheduler.queuedCount() >= limits.maxQueuedJobs()) {
       throw new BridgeException(
           ErrorCode.QUEUE_FULL,
@@ -278,6 +285,9 @@ public final class JobService implements AutoCloseable {
       record.succeed(result.outputs(), result.recipe(), clock.instant());
       retire(record);
     } catch (CancelledException e) {
+      if (closing) {
+        return;
+      }
       journal.finish(row.id(), new Journal.Outcome(JobStatus.CANCELLED, clock.instant(), null, null, null));
       record.markCancelled(clock.instant());
       retire(record);
@@ -304,6 +314,9 @@ public final class JobService implements AutoCloseable {
   }
 
   private void failJob(JobRecord record, ErrorResponse.Error error) {
+    if (closing) {
+      return;
+    }
     journal.finish(record.id(), new Journal.Outcome(JobStatus.FAILED, clock.instant(), null, null, error));
     record.fail(error, clock.instant());
     retire(record);
@@ -409,9 +422,18 @@ public final class JobService implements AutoCloseable {
         row.error());
   }
 
+  /** Stops running jobs at their next step and waits (bounded) for the lanes to let go. */
   @Override
   public void close() {
-    live.values().forEach(JobRecord::requestCancel);
+    closing = true;
     scheduler.close();
+    live.values().forEach(JobRecord::requestCancel);
+    try {
+      if (!scheduler.awaitStopped(java.time.Duration.ofSeconds(10))) {
+        LOG.warn("jobs still running at shutdown; the next start reports them as interrupted");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

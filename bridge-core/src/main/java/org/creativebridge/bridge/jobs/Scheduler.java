@@ -106,4 +106,22 @@ public final class Scheduler implements AutoCloseable {
       lane.threads.forEach(Thread::interrupt);
     }
   }
+
+  /** After {@link #close()}: waits up to {@code timeout} for running work to stop. */
+  public boolean awaitStopped(java.time.Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    for (Lane lane : lanes.values()) {
+      for (Thread thread : lane.threads) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        thread.join(Math.max(1, left / 1_000_000));
+        if (thread.isAlive()) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
 }

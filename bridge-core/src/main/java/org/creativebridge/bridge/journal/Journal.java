@@ -41,6 +41,12 @@ public final class Journal implements AutoCloseable {
 
   private final Connection connection;
   private final ReentrantLock lock = new ReentrantLock();
+  /**
+   * Reads go through their own connection: in WAL mode they see the last commit without waiting
+   * for a writer, so lookups on the request path do not queue behind job updates.
+   */
+  private final Connection reader;
+  private final ReentrantLock readLock = new ReentrantLock();
 
   /** A job as journalled; {@code inputTypes} are the media types the inputs were probed as. */
   public record JobRow(
@@ -88,6 +94,11 @@ public final class Journal implements AutoCloseable {
                 + " PRIMARY KEY (job_id, blob_id))");
         st.execute("CREATE INDEX IF NOT EXISTS job_blobs_by_blob ON job_blobs(blob_id)");
       }
+      reader = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+      try (Statement st = reader.createStatement()) {
+        st.execute("PRAGMA busy_timeout=5000");
+        st.execute("PRAGMA query_only=true");
+      }
     } catch (SQLException e) {
       throw new JournalException("cannot open the journal " + file + ": " + e.getMessage(), e);
     }
@@ -115,6 +126,17 @@ public final class Journal implements AutoCloseable {
       throw new JournalException("journal: " + e.getMessage(), e);
     } finally {
       lock.unlock();
+    }
+  }
+
+  private <T> T read(SqlWork<T> work) {
+    readLock.lock();
+    try {
+      return work.run();
+    } catch (SQLException e) {
+      throw new JournalException("journal: " + e.getMessage(), e);
+    } finally {
+      readLock.unlock();
     }
   }
 
@@ -211,9 +233,9 @@ public final class Journal implements AutoCloseable {
   }
 
   public Optional<JobRow> findJob(String id) {
-    return locked(
+    return read(
         () -> {
-          try (PreparedStatement ps = connection.prepareStatement("SELECT * FROM jobs WHERE id = ?")) {
+          try (PreparedStatement ps = reader.prepareStatement("SELECT * FROM jobs WHERE id = ?")) {
             ps.setString(1, id);
             try (ResultSet rs = ps.executeQuery()) {
               return rs.next() ? Optional.of(jobRow(rs)) : Optional.empty();
@@ -224,7 +246,7 @@ public final class Journal implements AutoCloseable {
 
   /** Jobs newest first, optionally only those in {@code statuses}. */
   public List<JobRow> listJobs(Set<JobStatus> statuses, int limit) {
-    return locked(
+    return read(
         () -> {
           StringBuilder sql = new StringBuilder("SELECT * FROM jobs");
           if (!statuses.isEmpty()) {
@@ -233,7 +255,7 @@ public final class Journal implements AutoCloseable {
                 .append(")");
           }
           sql.append(" ORDER BY created_at DESC, rowid DESC LIMIT ?");
-          try (PreparedStatement ps = connection.prepareStatement(sql.toString())) {
+          try (PreparedStatement ps = reader.prepareStatement(sql.toString())) {
             int i = 1;
             for (JobStatus status : statuses) {
               ps.setString(i++, status.name());
@@ -337,9 +359,9 @@ public final class Journal implements AutoCloseable {
   }
 
   public Optional<BlobRow> findBlob(String id) {
-    return locked(
+    return read(
         () -> {
-          try (PreparedStatement ps = connection.prepareStatement("SELECT * FROM blobs WHERE id = ?")) {
+          try (PreparedStatement ps = reader.prepareStatement("SELECT * FROM blobs WHERE id = ?")) {
             ps.setString(1, id);
             try (ResultSet rs = ps.executeQuery()) {
               return rs.next()
@@ -472,6 +494,11 @@ public final class Journal implements AutoCloseable {
 
   @Override
   public void close() {
+    read(
+        () -> {
+          reader.close();
+          return null;
+        });
     locked(
         () -> {
           connection.close();

@@ -65,7 +65,7 @@ class BridgeConfigTest {
     assertEquals(
         new BridgeConfig(
             List.of("http://localhost:3000"), 2048L, 1_000_000L, 5_000_000L, 4096,
-            64L * 1024 * 1024, 3600, 3, 1000, "cpu"),
+            64L * 1024 * 1024, 3600, 3, 1000, "cpu", "on_request", null),
         config);
   }
 

@@ -14,13 +14,13 @@ import org.junit.jupiter.api.Assumptions;
  * Writes the tiny family-signature models with inference/src/test/python/make_family_models.py and
  * Debian's python3-onnx; tests skip loudly where that package is missing.
  */
-final class FamilyModels {
+public final class FamilyModels {
 
   static final String PYTHON = "/usr/bin/python3";
 
   private FamilyModels() {}
 
-  static Path generate(Path dir, Path secret) throws IOException, InterruptedException {
+  public static Path generate(Path dir, Path secret) throws IOException, InterruptedException {
     boolean available = false;
     if (Files.isExecutable(Path.of(PYTHON))) {
       Process probe = new ProcessBuilder(PYTHON, "-c", "import onnx").redirectErrorStream(true).start();

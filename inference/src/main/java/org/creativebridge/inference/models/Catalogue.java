@@ -74,6 +74,17 @@ public final class Catalogue {
     return new Catalogue(entries);
   }
 
+  /**
+   * This catalogue with {@code local}'s entries added after it; a local entry replaces a shipped
+   * one of the same id (a studio pinning its own copy of a model on its own mirror).
+   */
+  public Catalogue withLocal(Catalogue local) {
+    Map<String, Entry> merged = new LinkedHashMap<>();
+    ordered.forEach(entry -> merged.put(entry.id(), entry));
+    local.ordered.forEach(entry -> merged.put(entry.id(), entry));
+    return new Catalogue(merged);
+  }
+
   /** Every entry, in catalogue order. */
   public List<Entry> entries() {
     return ordered;

@@ -1,5 +1,8 @@
 package org.creativebridge.inference.models;
 
+import org.creativebridge.inference.audio.tts.PiperTtsEngine;
+import org.creativebridge.inference.image.inpaint.LamaInpaintEngine;
+import org.creativebridge.inference.image.inpaint.MiganInpaintEngine;
 import static org.creativebridge.inference.runtime.ElementType.FLOAT16;
 import static org.creativebridge.inference.runtime.ElementType.FLOAT32;
 import static org.creativebridge.inference.runtime.ElementType.INT32;
@@ -37,26 +40,14 @@ public enum ModelFamily {
       "lama",
       "image.inpaint",
       List.of(),
-      Component.single(
-          Naming.BY_NAME,
-          ModelContract.builder("lama")
-              // Exported at a fixed 512: the engine crops and resizes to that.
-              .input("image", FLOAT32, 1, 3, 512, 512)
-              .input("mask", FLOAT32, 1, 1, 512, 512)
-              .output("output", FLOAT32, 1, 3, 512, 512)
-              .build())),
+      // The engine owns its contract: detection and loading can never disagree.
+      Component.single(Naming.BY_NAME, LamaInpaintEngine.CONTRACT)),
 
   MIGAN(
       "migan",
       "image.inpaint",
       List.of(),
-      Component.single(
-          Naming.BY_NAME,
-          ModelContract.builder("migan")
-              .input("image", UINT8, 1, 3, -1, -1)
-              .input("mask", UINT8, 1, 1, -1, -1)
-              .output("result", UINT8, 1, 3, -1, -1)
-              .build())),
+      Component.single(Naming.BY_NAME, MiganInpaintEngine.CONTRACT)),
 
   SD15_INPAINT(
       "sd15-inpaint",
@@ -124,16 +115,7 @@ public enum ModelFamily {
       "audio.tts",
       // The voice config (phoneme ids, sample rate, scales) lives beside the model.
       List.of(".json"),
-      Component.single(
-          Naming.BY_NAME,
-          ModelContract.builder("piper")
-              .input("input", INT64, 1, -1)
-              .input("input_lengths", INT64, 1)
-              .input("scales", FLOAT32, 3)
-              .optionalInput("sid", INT64, 1)
-              // Samples on the last axis; exports differ in how many unit axes come first.
-              .output("output", type(FLOAT32, -1, -1, -1), type(FLOAT32, -1, -1, -1, -1))
-              .build())),
+      Component.single(Naming.BY_NAME, PiperTtsEngine.CONTRACT)),
 
   KOKORO(
       "kokoro",

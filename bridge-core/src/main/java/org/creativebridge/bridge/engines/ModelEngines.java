@@ -1,0 +1,73 @@
+package org.creativebridge.bridge.engines;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.creativebridge.bridge.models.InstalledModel;
+import org.creativebridge.bridge.models.ModelStore;
+import org.creativebridge.inference.Engine;
+import org.creativebridge.inference.EngineException;
+import org.creativebridge.inference.EngineInfo;
+import org.creativebridge.inference.audio.tts.KokoroTtsEngine;
+import org.creativebridge.inference.audio.tts.PiperTtsEngine;
+import org.creativebridge.inference.image.inpaint.LamaInpaintEngine;
+import org.creativebridge.inference.image.inpaint.MiganInpaintEngine;
+import org.creativebridge.inference.image.inpaint.ModelEngineSetup;
+import org.creativebridge.inference.image.inpaint.OutpaintEngine;
+import org.creativebridge.inference.models.ModelFamily;
+import org.creativebridge.inference.runtime.OnnxRuntime;
+
+/**
+ * Turns the installed models into engines, one per model (and an outpaint engine around each
+ * inpaint model). Stateless and thread-safe.
+ */
+public final class ModelEngines {
+  private ModelEngines() {}
+
+  /** An engine and the model family behind it, which {@code auto} engine choice ranks by. */
+  public record ModelEngine(Engine engine, String family) {}
+
+  public static List<ModelEngine> create(ModelStore store, OnnxRuntime runtime) {
+    List<ModelEngine> engines = new ArrayList<>();
+    for (InstalledModel model : store.list()) {
+      if (model.task() == null) {
+        continue; // helper models (ContentVec, RMVPE) serve the engines that use them
+      }
+      Engine engine = open(store, runtime, model);
+      engines.add(new ModelEngine(engine, model.family()));
+      if (engine.notReadyReason().isEmpty() && model.task().equals("image.inpaint")) {
+        engines.add(new ModelEngine(new OutpaintEngine(engine), model.family()));
+      }
+    }
+    return engines;
+  }
+
+  private static Engine open(ModelStore store, OnnxRuntime runtime, InstalledModel model) {
+    try {
+      ModelStore.EngineModel files = store.openForEngine(model.id());
+      ModelFamily family = ModelFamily.byId(model.family()).orElseThrow();
+      return switch (family) {
+        case LAMA -> new LamaInpaintEngine(setup(model, files, runtime));
+        case MIGAN -> new MiganInpaintEngine(setup(model, files, runtime));
+        case PIPER -> PiperTtsEngine.open(model.id(), runtime, files.onnx(null).path());
+        case KOKORO -> new KokoroTtsEngine(model.id(), runtime, files.onnx(null));
+        default -> unavailable(model, "this version has no engine for the " + model.family() + " family yet");
+      };
+    } catch (EngineException | RuntimeException e) {
+      return unavailable(model, e.getMessage());
+    }
+  }
+
+  private static ModelEngineSetup setup(InstalledModel model, ModelStore.EngineModel files, OnnxRuntime runtime)
+      throws EngineException {
+    return new ModelEngineSetup(model.id(), files.onnx(null), runtime.sessions(), runtime.device());
+  }
+
+  private static Engine unavailable(InstalledModel model, String reason) {
+    String sha256 = model.files().isEmpty() ? null : model.files().get(0).sha256();
+    return new UnavailableEngine(
+        new EngineInfo(
+            model.id(), model.task(), EngineInfo.Kind.MODEL, model.family() + " model " + model.id() + ".",
+            sha256, "cpu", "1", false),
+        reason);
+  }
+}
