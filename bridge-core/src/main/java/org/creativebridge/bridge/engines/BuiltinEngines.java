@@ -3,6 +3,7 @@ package org.creativebridge.bridge.engines;
 import java.util.List;
 import org.creativebridge.inference.Engine;
 import org.creativebridge.inference.audio.tts.EspeakTtsEngine;
+import org.creativebridge.inference.image.inpaint.OutpaintEngine;
 import org.creativebridge.inference.image.inpaint.PatchMatchInpaintEngine;
 
 /** The engines that need no model download: every task works out of the box. */
@@ -10,7 +11,7 @@ public final class BuiltinEngines {
   private BuiltinEngines() {}
 
   public static List<Engine> list() {
-    return List.of(new PatchMatchInpaintEngine(), new EspeakTtsEngine());
+    return List.of(new PatchMatchInpaintEngine(), new OutpaintEngine(), new EspeakTtsEngine());
   }
 
   public static EngineRegistry registry() {

@@ -1,0 +1,1 @@
+"""Qt widgets of the plugin (the docker and its settings dialog)."""
