@@ -279,6 +279,55 @@ class BridgeClient:
             body["id"] = job_id
         return Job.from_json(self._json("POST", "/jobs", body=body, ok=(200, 201, 202)))
 
+    def models(self) -> Dict[str, Any]:
+        """GET /v1/models: ``{"installed": [...], "catalogue": [...]}`` as JSON (see WIRE.md).
+
+        Raises Unauthorized and the connection errors.
+        """
+        return self._json("GET", "/models")
+
+    def pull_model(self, model_id: str, *, accept_licence: bool = False) -> Job:
+        """Queue a download of a catalogue model: a job of task ``models.pull``.
+
+        Follow it with :meth:`wait` or :meth:`events` (progress comes as its events). The job
+        fails with BRIDGE-6001 (not in the catalogue), 6004 (restricted licence not accepted),
+        6005 (download failed or did not verify), 6006 (downloads disabled) or 6007 (installed).
+        """
+        params = {"model": model_id, "accept_licence": bool(accept_licence)}
+        return self.submit("models.pull", {}, params, priority="batch")
+
+    def import_model(
+        self,
+        path: str,
+        *,
+        family: Optional[str] = None,
+        copy: bool = False,
+        model_id: Optional[str] = None,
+    ) -> Dict[str, Any]:
+        """POST /v1/models/imports: use a model file or folder already on this machine.
+
+        Returns the installed model as JSON. Raises InvalidRequest (BRIDGE-6002: unsafe,
+        unreadable or of no supported family; the message says what it looks like), Conflict
+        (BRIDGE-6007: the id is taken), Unauthorized, connection errors.
+        """
+        body: Dict[str, Any] = {"path": str(path), "copy": bool(copy)}
+        if family is not None:
+            body["family"] = family
+        if model_id is not None:
+            body["id"] = model_id
+        return self._json("POST", "/models/imports", body=body, ok=(201,))
+
+    def verify_model(self, model_id: str) -> Dict[str, Any]:
+        """POST /v1/models/{id}/verify: ``{"id", "ok", "problems": [...]}``. NotFound: BRIDGE-6001."""
+        return self._json("POST", "/models/" + _quote(model_id) + "/verify", body={})
+
+    def remove_model(self, model_id: str) -> Dict[str, Any]:
+        """DELETE /v1/models/{id}: the model as it was. NotFound: BRIDGE-6001.
+
+        A referenced import is only forgotten; the user's files stay where they are.
+        """
+        return self._json("DELETE", "/models/" + _quote(model_id))
+
     def job(self, job_id: str) -> Job:
         """GET /v1/jobs/{id}. Raises NotFound (BRIDGE-3010), Unauthorized, connection errors."""
         return Job.from_json(self._json("GET", "/jobs/" + _quote(job_id)))

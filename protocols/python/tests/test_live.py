@@ -501,3 +501,23 @@ def test_same_bytes_as_another_raw_shape_keep_each_jobs_reading(client):
     done_second = client.wait(second.id, timeout=60)
     assert done_first.recipe.input_types["mask"] == raw_image_type(8, 4, "rgba8")
     assert done_second.recipe.input_types["mask"] == raw_image_type(4, 8, "rgba8")
+
+
+def test_models_lists_the_catalogue_and_unknown_model_errors(client):
+    models = client.models()
+    assert models["installed"] == []
+    ids = {entry["id"] for entry in models["catalogue"]}
+    assert "lama" in ids
+    with pytest.raises(NotFound) as missing:
+        client.verify_model("no-such-model")
+    assert missing.value.code == "BRIDGE-6001"
+    with pytest.raises(NotFound):
+        client.remove_model("no-such-model")
+
+
+def test_import_of_a_file_that_is_no_model_says_so(client, tmp_path):
+    junk = tmp_path / "junk.onnx"
+    junk.write_bytes(b"not a model at all")
+    with pytest.raises(InvalidRequest) as refused:
+        client.import_model(str(junk))
+    assert refused.value.code == "BRIDGE-6002"
