@@ -35,6 +35,7 @@ import org.creativebridge.inference.image.ImageCodec;
 import org.creativebridge.inference.runtime.OnnxRuntime;
 import org.creativebridge.protocol.Protocol;
 import org.creativebridge.protocol.ProtocolJson;
+import org.slf4j.LoggerFactory;
 
 /**
  * The whole daemon: journal, blob store, models, engines, scheduler and HTTP server over one
@@ -117,13 +118,18 @@ public final class Daemon implements AutoCloseable {
     }
   }
 
-  private static OnnxRuntime startRuntime(BridgeConfig config) throws IOException {
+  /**
+   * ONNX Runtime, or null when it cannot start here: the built-in engines need none, so the daemon
+   * still serves them, and every model engine reports why it is not ready.
+   */
+  private static OnnxRuntime startRuntime(BridgeConfig config) {
     OnnxRuntime.Config defaults = OnnxRuntime.Config.defaults();
     try {
       return OnnxRuntime.start(
           new OnnxRuntime.Config(config.device(), defaults.maxIntraOpThreads(), defaults.sessionBudgetBytes()));
     } catch (EngineException e) {
-      throw new IOException("ONNX Runtime cannot start: " + e.getMessage(), e);
+      LoggerFactory.getLogger(Daemon.class).warn("model engines are off: {}", e.getMessage());
+      return null;
     }
   }
 
@@ -180,7 +186,9 @@ public final class Daemon implements AutoCloseable {
     server.close();
     jobs.close();
     engines.close();
-    runtime.close();
+    if (runtime != null) {
+      runtime.close();
+    }
     journal.close();
   }
 }

@@ -12,11 +12,14 @@ import java.util.List;
 final class DaemonProcess {
   private DaemonProcess() {}
 
+  /**
+   * The class path goes in an @argfile: ONNX Runtime 1.29 crashes the JVM when the process command
+   * line is longer than about 4 KB, which the test class path is.
+   */
   static List<String> javaCommand(String mainClass, String... args) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
+    command.add("@" + classPathArgFile());
     command.add(mainClass);
     command.addAll(List.of(args));
     return command;
@@ -40,6 +43,18 @@ final class DaemonProcess {
       LiveDaemon.sleep(50);
     }
     return process;
+  }
+
+  private static Path classPathArgFile() {
+    try {
+      Path file = Files.createTempFile("bridge-test-classpath", ".args");
+      file.toFile().deleteOnExit();
+      String classPath = System.getProperty("java.class.path").replace("\\", "\\\\").replace("\"", "\\\"");
+      Files.writeString(file, "-cp \"" + classPath + "\"\n");
+      return file;
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   static boolean onPath(String program) {

@@ -13,6 +13,8 @@ import org.creativebridge.inference.image.inpaint.LamaInpaintEngine;
 import org.creativebridge.inference.image.inpaint.MiganInpaintEngine;
 import org.creativebridge.inference.image.inpaint.ModelEngineSetup;
 import org.creativebridge.inference.image.inpaint.OutpaintEngine;
+import org.creativebridge.inference.image.inpaint.Sd15InpaintEngine;
+import org.creativebridge.inference.image.inpaint.Sd15InpaintSetup;
 import org.creativebridge.inference.models.ModelFamily;
 import org.creativebridge.inference.runtime.OnnxRuntime;
 
@@ -26,6 +28,7 @@ public final class ModelEngines {
   /** An engine and the model family behind it, which {@code auto} engine choice ranks by. */
   public record ModelEngine(Engine engine, String family) {}
 
+  /** @param runtime null when ONNX Runtime could not start: every model is then listed not ready */
   public static List<ModelEngine> create(ModelStore store, OnnxRuntime runtime) {
     List<ModelEngine> engines = new ArrayList<>();
     for (InstalledModel model : store.list()) {
@@ -42,6 +45,9 @@ public final class ModelEngines {
   }
 
   private static Engine open(ModelStore store, OnnxRuntime runtime, InstalledModel model) {
+    if (runtime == null) {
+      return unavailable(model, "ONNX Runtime could not start on this machine (see the daemon's log)");
+    }
     try {
       ModelStore.EngineModel files = store.openForEngine(model.id());
       ModelFamily family = ModelFamily.byId(model.family()).orElseThrow();
@@ -50,10 +56,37 @@ public final class ModelEngines {
         case MIGAN -> new MiganInpaintEngine(setup(model, files, runtime));
         case PIPER -> PiperTtsEngine.open(model.id(), runtime, files.onnx(null).path());
         case KOKORO -> new KokoroTtsEngine(model.id(), runtime, files.onnx(null));
+        case SD15_INPAINT -> sd15(model, files, runtime);
         default -> unavailable(model, "this version has no engine for the " + model.family() + " family yet");
       };
     } catch (EngineException | RuntimeException e) {
       return unavailable(model, e.getMessage());
+    }
+  }
+
+  /** The diffusers folder layout: the engine finds its four stages and tokenizer inside it. */
+  private static Engine sd15(InstalledModel model, ModelStore.EngineModel files, OnnxRuntime runtime)
+      throws EngineException {
+    java.nio.file.Path folder = files.onnx("text_encoder/model.onnx").path().getParent().getParent();
+    return new Sd15InpaintEngine(
+        Sd15InpaintSetup.builder(model.id(), folder, folderSha256(model), runtime.sessions())
+            .device(runtime.device())
+            .build());
+  }
+
+  /** A folder model's identity for recipes: the sha256 of its files' paths and hashes, sorted. */
+  static String folderSha256(InstalledModel model) {
+    StringBuilder lines = new StringBuilder();
+    model.files().stream()
+        .sorted(java.util.Comparator.comparing(InstalledModel.ManifestFile::path))
+        .forEach(f -> lines.append(f.path()).append(' ').append(f.sha256()).append('\n'));
+    try {
+      return java.util.HexFormat.of()
+          .formatHex(
+              java.security.MessageDigest.getInstance("SHA-256")
+                  .digest(lines.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java has SHA-256", e);
     }
   }
 

@@ -210,7 +210,9 @@ public final class ModelStore {
    */
   public InstalledModel importModel(ImportRequest request) {
     if (runtime == null) {
-      throw new IllegalStateException("this model store has no ONNX Runtime to read imports with");
+      throw new BridgeException(
+          ErrorCode.MODEL_INVALID,
+          "models cannot be imported: ONNX Runtime could not start on this machine (see the daemon's log)");
     }
     Path source = request.source().toAbsolutePath().normalize();
     if (!Files.exists(source)) {

@@ -9,6 +9,7 @@ import ai.onnxruntime.OrtSession.SessionOptions;
 import java.lang.System.Logger.Level;
 import java.lang.management.ManagementFactory;
 import java.util.Locale;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -92,7 +93,33 @@ public final class OnnxRuntime implements AutoCloseable {
    * @throws EngineException {@code MODEL_UNAVAILABLE} when the native library cannot load on this
    *     machine: every model engine is unavailable, but the daemon's built-in engines still serve
    */
+  /**
+   * The longest process command line (bytes of {@code /proc/self/cmdline}) with which ONNX Runtime
+   * 1.29's native start-up does not crash the whole JVM: measured here, 3914 bytes worked and 4014
+   * crashed with SIGSEGV. A JVM started with a long {@code -cp} gets a clear error instead.
+   */
+  static final int MAX_COMMAND_LINE_BYTES = 3900;
+
+  static void refuseLongCommandLine(Path cmdline) throws EngineException {
+    long length;
+    try {
+      // procfs reports size 0, so the bytes are read, not stat-ed.
+      length = java.nio.file.Files.readAllBytes(cmdline).length;
+    } catch (java.io.IOException | UnsupportedOperationException notLinux) {
+      return;
+    }
+    if (length > MAX_COMMAND_LINE_BYTES) {
+      throw new EngineException(
+          EngineException.Kind.MODEL_UNAVAILABLE,
+          "ONNX Runtime 1.29 crashes when the process command line is longer than about 4 KB (this one is "
+              + length
+              + " bytes); start Java with -jar, or put a long class path in an @argfile",
+          Map.of("command_line_bytes", length));
+    }
+  }
+
   public static OnnxRuntime start(Config config) throws EngineException {
+    refuseLongCommandLine(Path.of("/proc/self/cmdline"));
     OrtEnvironment environment;
     Set<OrtProvider> available;
     try {
