@@ -106,6 +106,31 @@ public final class Unet implements AutoCloseable {
   }
 
   /**
+   * The text conditioning of a whole denoising run as a tensor built once: the embeddings of a
+   * CFG batch are about half a megabyte, which would otherwise be copied to native memory at
+   * every step. Close it when the run ends.
+   *
+   * @param encoderHiddenStates {@code N * 77 * 768} values, one text embedding per batch entry
+   */
+  public Conditioning condition(float[] encoderHiddenStates) throws EngineException {
+    int size = TextEncoder.EMBEDDING_SIZE;
+    if (encoderHiddenStates.length == 0 || encoderHiddenStates.length % size != 0) {
+      throw new IllegalArgumentException(
+          "hidden states must be whole embeddings of " + size + " values, got " + encoderHiddenStates.length);
+    }
+    int batch = encoderHiddenStates.length / size;
+    long[] shape = {batch, ClipTokenizer.CONTEXT_LENGTH, TextEncoder.HIDDEN_SIZE};
+    try {
+      return new Conditioning(
+          OnnxTensor.createTensor(
+              StageTensors.environment(), FloatBuffer.wrap(encoderHiddenStates), shape),
+          batch);
+    } catch (OrtException e) {
+      throw StageTensors.tensorFailure(STAGE, e);
+    }
+  }
+
+  /**
    * Predicts the noise in {@code input.sample()}.
    *
    * @return {@code [N, 4, h, w]} for a sample of {@code [N, C, h, w]}
@@ -113,19 +138,14 @@ public final class Unet implements AutoCloseable {
   public NchwTensor predict(UnetInput input, JobContext context)
       throws EngineException, CancelledException {
     NchwTensor.Shape outShape = input.sample().shape().withChannels(LATENT_CHANNELS);
-    long[] hiddenShape = {
-      input.sample().batch(), ClipTokenizer.CONTEXT_LENGTH, TextEncoder.HIDDEN_SIZE
-    };
     try (OnnxTensor sample = StageTensors.floats(input.sample());
         OnnxTensor timestep = timestepTensor(input.timestep());
-        OnnxTensor hidden =
-            OnnxTensor.createTensor(
-                StageTensors.environment(),
-                FloatBuffer.wrap(input.encoderHiddenStates()),
-                hiddenShape);
         OrtSession.Result result =
             lease.run(
-                Map.of("sample", sample, "timestep", timestep, "encoder_hidden_states", hidden),
+                Map.of(
+                    "sample", sample,
+                    "timestep", timestep,
+                    "encoder_hidden_states", input.text().tensor()),
                 context)) {
       float[] out = StageTensors.readFloats(result, "out_sample", outShape.dims(), STAGE);
       return new NchwTensor(outShape, out);
@@ -152,25 +172,48 @@ public final class Unet implements AutoCloseable {
   }
 
   /**
+   * Text embeddings held as a native tensor for the steps of one run (see {@link #condition}).
+   * Thread-safe to read from several runs; close once, after the last.
+   */
+  public static final class Conditioning implements AutoCloseable {
+    private final OnnxTensor tensor;
+    private final int batch;
+
+    private Conditioning(OnnxTensor tensor, int batch) {
+      this.tensor = tensor;
+      this.batch = batch;
+    }
+
+    /** Embeddings held: 2 for a classifier-free guidance batch, 1 without. */
+    public int batch() {
+      return batch;
+    }
+
+    OnnxTensor tensor() {
+      return tensor;
+    }
+
+    @Override
+    public void close() {
+      tensor.close();
+    }
+  }
+
+  /**
    * One UNet call.
    *
    * @param sample {@code [N, C, h, w]}: for an inpainting UNet the scaled latents, mask and
    *     masked-image latents concatenated along channels
    * @param timestep the scheduler's timestep (fractional for Euler ancestral)
-   * @param encoderHiddenStates {@code N * 77 * 768} values, one text embedding per batch entry
+   * @param text one text embedding per batch entry, from {@link Unet#condition}
    */
-  public record UnetInput(NchwTensor sample, float timestep, float[] encoderHiddenStates) {
+  public record UnetInput(NchwTensor sample, float timestep, Conditioning text) {
     public UnetInput {
       Objects.requireNonNull(sample, "sample");
-      Objects.requireNonNull(encoderHiddenStates, "encoderHiddenStates");
-      if (encoderHiddenStates.length != sample.batch() * TextEncoder.EMBEDDING_SIZE) {
+      Objects.requireNonNull(text, "text");
+      if (text.batch() != sample.batch()) {
         throw new IllegalArgumentException(
-            "a batch of "
-                + sample.batch()
-                + " needs "
-                + sample.batch() * TextEncoder.EMBEDDING_SIZE
-                + " hidden-state values, got "
-                + encoderHiddenStates.length);
+            "a sample batch of " + sample.batch() + " needs as many embeddings, got " + text.batch());
       }
     }
   }

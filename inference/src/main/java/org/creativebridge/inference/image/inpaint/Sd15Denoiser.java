@@ -114,16 +114,17 @@ final class Sd15Denoiser {
     }
     float[] timesteps = scheduler.timesteps();
     int total = timesteps.length - first;
-    for (int i = first; i < timesteps.length; i++) {
-      context.checkCancelled();
-      NchwTensor modelInput = new NchwTensor(latentShape, scheduler.scaleModelInput(latents, i));
-      NchwTensor sample = concatenate(modelInput, inputs, batch);
-      NchwTensor predicted =
-          unet.predict(new Unet.UnetInput(sample, timesteps[i], inputs.textEmbeddings()), context);
-      float[] guided = guide(predicted.values(), latentShape.elementCount(), plan.guidance(), batch);
-      latents = scheduler.step(new StepInput(guided, i, latents, noise));
-      listener.afterStep(
-          new StepReport(i, i - first + 1, total, new Step(timesteps[i], modelInput, guided)));
+    try (Unet.Conditioning text = unet.condition(inputs.textEmbeddings())) {
+      for (int i = first; i < timesteps.length; i++) {
+        context.checkCancelled();
+        NchwTensor modelInput = new NchwTensor(latentShape, scheduler.scaleModelInput(latents, i));
+        NchwTensor sample = concatenate(modelInput, inputs, batch);
+        NchwTensor predicted = unet.predict(new Unet.UnetInput(sample, timesteps[i], text), context);
+        float[] guided = guide(predicted.values(), latentShape.elementCount(), plan.guidance(), batch);
+        latents = scheduler.step(new StepInput(guided, i, latents, noise));
+        listener.afterStep(
+            new StepReport(i, i - first + 1, total, new Step(timesteps[i], modelInput, guided)));
+      }
     }
     return new Result(new NchwTensor(latentShape, latents), first, total);
   }

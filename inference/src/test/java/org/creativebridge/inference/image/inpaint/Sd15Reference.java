@@ -129,10 +129,17 @@ final class Sd15Reference {
     return latents;
   }
 
-  /** The decoder look-alike and the engine's -1..1 to 0..1 mapping, for one pixel and channel. */
-  static double decodedUnit(float[] latents, int latentWidth, int latentHeight, int x, int y, int c) {
-    double latent = latents[(c * latentHeight + y / 8) * latentWidth + x / 8];
-    double signed = DECODER_GAIN * (latent / 0.18215);
-    return Math.max(0, Math.min(1, (signed + 1) / 2));
+  /**
+   * The decoder look-alike and the engine's -1..1 to 0..1 mapping: the RGB of pixel (x, y) from
+   * square latents of side {@code latentSide}.
+   */
+  static double[] decodedRgb(float[] latents, int latentSide, int x, int y) {
+    double[] rgb = new double[3];
+    for (int c = 0; c < 3; c++) {
+      double latent = latents[(c * latentSide + y / 8) * latentSide + x / 8];
+      double signed = DECODER_GAIN * (latent / 0.18215);
+      rgb[c] = Math.max(0, Math.min(1, (signed + 1) / 2));
+    }
+    return rgb;
   }
 }

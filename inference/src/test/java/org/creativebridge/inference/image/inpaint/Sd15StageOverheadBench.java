@@ -166,10 +166,12 @@ class Sd15StageOverheadBench {
           OnnxTensor text =
               OnnxTensor.createTensor(
                   OrtEnvironment.getEnvironment(), FloatBuffer.wrap(hidden), new long[] {2, 77, 768})) {
-        Unet.UnetInput call = new Unet.UnetInput(sample, 500f, hidden);
         Call onnx =
             bare(lease, Map.of("sample", input, "timestep", timestep, "encoder_hidden_states", text));
-        rows.add(measure("unet (CFG batch 2)", size, () -> unet.predict(call, job), onnx));
+        try (Unet.Conditioning conditioning = unet.condition(hidden)) {
+          Unet.UnetInput call = new Unet.UnetInput(sample, 500f, conditioning);
+          rows.add(measure("unet (CFG batch 2)", size, () -> unet.predict(call, job), onnx));
+        }
         // A whole denoising step: scale, concatenate, UNet, guidance, scheduler step.
         Sd15Denoiser.Inputs inputs =
             new Sd15Denoiser.Inputs(
