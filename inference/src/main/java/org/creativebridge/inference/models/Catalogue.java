@@ -61,7 +61,7 @@ public final class Catalogue {
    * @throws IllegalArgumentException naming the first entry and field that is wrong
    */
   public static Catalogue parse(String json) {
-    Object root = Json.parse(json);
+    Object root = org.creativebridge.inference.PlainJson.parse(json);
     Map<String, Object> document = object(root, "catalogue");
     List<Object> models = list(document.get("models"), "models");
     Map<String, Entry> entries = new LinkedHashMap<>();

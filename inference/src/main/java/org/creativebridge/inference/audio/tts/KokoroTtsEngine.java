@@ -298,7 +298,7 @@ public final class KokoroTtsEngine implements Engine {
         continue;
       }
       try {
-        Object root = VoiceJson.parse(Files.readString(candidate, StandardCharsets.UTF_8));
+        Object root = org.creativebridge.inference.PlainJson.parse(Files.readString(candidate, StandardCharsets.UTF_8));
         Object vocab = root instanceof Map ? ((Map<?, ?>) root).get("vocab") : null;
         if (vocab == null && root instanceof Map && ((Map<?, ?>) root).get("model") instanceof Map) {
           vocab = ((Map<?, ?>) ((Map<?, ?>) root).get("model")).get("vocab");

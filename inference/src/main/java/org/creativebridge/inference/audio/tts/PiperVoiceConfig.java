@@ -109,7 +109,7 @@ public record PiperVoiceConfig(
    * @throws IllegalArgumentException naming what is missing or malformed
    */
   static PiperVoiceConfig parse(String json) {
-    Object root = VoiceJson.parse(json);
+    Object root = org.creativebridge.inference.PlainJson.parse(json);
     if (!(root instanceof Map)) {
       throw new IllegalArgumentException("the top level is not an object");
     }

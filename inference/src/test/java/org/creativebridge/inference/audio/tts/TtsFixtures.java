@@ -67,7 +67,7 @@ final class TtsFixtures {
       if (line.isBlank()) {
         continue;
       }
-      Map<?, ?> row = (Map<?, ?>) VoiceJson.parse(line);
+      Map<?, ?> row = (Map<?, ?>) org.creativebridge.inference.PlainJson.parse(line);
       List<String> phonemes = new ArrayList<>();
       for (Object phoneme : (List<?>) row.get("phonemes")) {
         phonemes.add(phoneme.toString());
