@@ -3,6 +3,7 @@ package org.creativebridge.bridge.engines;
 import java.util.List;
 import org.creativebridge.inference.Engine;
 import org.creativebridge.inference.audio.tts.EspeakTtsEngine;
+import org.creativebridge.inference.audio.voice.PitchShiftEngine;
 import org.creativebridge.inference.image.inpaint.OutpaintEngine;
 import org.creativebridge.inference.image.inpaint.PatchMatchInpaintEngine;
 
@@ -11,7 +12,8 @@ public final class BuiltinEngines {
   private BuiltinEngines() {}
 
   public static List<Engine> list() {
-    return List.of(new PatchMatchInpaintEngine(), new OutpaintEngine(), new EspeakTtsEngine());
+    return List.of(
+        new PatchMatchInpaintEngine(), new OutpaintEngine(), new EspeakTtsEngine(), new PitchShiftEngine());
   }
 
   public static EngineRegistry registry() {

@@ -9,6 +9,7 @@ import org.creativebridge.inference.EngineException;
 import org.creativebridge.inference.EngineInfo;
 import org.creativebridge.inference.audio.tts.KokoroTtsEngine;
 import org.creativebridge.inference.audio.tts.PiperTtsEngine;
+import org.creativebridge.inference.audio.voice.RvcVoiceEngine;
 import org.creativebridge.inference.image.inpaint.LamaInpaintEngine;
 import org.creativebridge.inference.image.inpaint.MiganInpaintEngine;
 import org.creativebridge.inference.image.inpaint.ModelEngineSetup;
@@ -57,6 +58,7 @@ public final class ModelEngines {
         case PIPER -> PiperTtsEngine.open(model.id(), runtime, files.onnx(null).path());
         case KOKORO -> new KokoroTtsEngine(model.id(), runtime, files.onnx(null));
         case SD15_INPAINT -> sd15(model, files, runtime);
+        case RVC -> rvc(store, model, files, runtime);
         default -> unavailable(model, "this version has no engine for the " + model.family() + " family yet");
       };
     } catch (EngineException | RuntimeException e) {
@@ -72,6 +74,32 @@ public final class ModelEngines {
         Sd15InpaintSetup.builder(model.id(), folder, folderSha256(model), runtime.sessions())
             .device(runtime.device())
             .build());
+  }
+
+  /**
+   * An RVC voice needs a content encoder (ContentVec/HuBERT) installed beside it; an RMVPE pitch
+   * model is used when installed, the built-in tracker otherwise.
+   */
+  private static Engine rvc(ModelStore store, InstalledModel model, ModelStore.EngineModel files, OnnxRuntime runtime)
+      throws EngineException {
+    InstalledModel encoder =
+        store.list().stream()
+            .filter(m -> m.family().equals(ModelFamily.CONTENTVEC.id()))
+            .findFirst()
+            .orElse(null);
+    if (encoder == null) {
+      return unavailable(model, "an RVC voice needs a content encoder: pull contentvec-768-l12 (or import one)");
+    }
+    InstalledModel rmvpe =
+        store.list().stream().filter(m -> m.family().equals(ModelFamily.RMVPE.id())).findFirst().orElse(null);
+    RvcVoiceEngine.Model pitch =
+        rmvpe == null ? null : new RvcVoiceEngine.Model(rmvpe.id(), store.openForEngine(rmvpe.id()).onnx(null));
+    return new RvcVoiceEngine(
+        new RvcVoiceEngine.Setup(
+            new RvcVoiceEngine.Model(model.id(), files.onnx(null)),
+            new RvcVoiceEngine.Model(encoder.id(), store.openForEngine(encoder.id()).onnx(null)),
+            pitch,
+            runtime.sessions()));
   }
 
   /** A folder model's identity for recipes: the sha256 of its files' paths and hashes, sorted. */
