@@ -14,6 +14,13 @@ public interface JobContext {
 
   boolean isCancelled();
 
+  /**
+   * Offers an intermediate result (e.g. an {@link org.creativebridge.inference.image.RgbaImage}
+   * of a diffusion step) that a client may show while the job runs. Best effort: the default and
+   * a context nobody watches ignore it.
+   */
+  default void preview(Object intermediate) {}
+
   /** Throws when the job was cancelled; engines call it between steps. */
   default void checkCancelled() throws CancelledException {
     if (isCancelled()) {

@@ -58,6 +58,25 @@ public record TaskSpec(
           List.of("audio"),
           List.of());
 
+  public static final TaskSpec IMAGE_TEXTURE_FROM_DEPTH =
+      new TaskSpec(
+          "image.texture_from_depth",
+          "A texture that follows a depth map (near = bright): base colour, normal, cavity and occlusion maps.",
+          List.of(
+              new Capabilities.Input("depth", "image", true, "Depth as seen by the camera, near = bright."),
+              new Capabilities.Input(
+                  "image", "image", false, "A colour render or an earlier texture, for strength below 1.")),
+          List.of("image", "normal", "cavity", "ao"),
+          List.of("depth", "image"));
+
+  public static final TaskSpec IMAGE_DEPTH =
+      new TaskSpec(
+          "image.depth",
+          "Estimate depth from a photograph (near = bright), as a 16-bit image.",
+          List.of(new Capabilities.Input("image", "image", true, "The photograph.")),
+          List.of("depth"),
+          List.of());
+
   /**
    * Downloads a catalogue model, verified, into the models folder: a job like any other, so a pull
    * reports progress as events, can be cancelled (and resumed by pulling again), and is journalled.
@@ -71,7 +90,15 @@ public record TaskSpec(
           List.of());
 
   private static final Map<String, TaskSpec> ALL =
-      List.of(IMAGE_INPAINT, IMAGE_OUTPAINT, AUDIO_TTS, AUDIO_VOICE_CONVERT, MODELS_PULL).stream()
+      List.of(
+              IMAGE_INPAINT,
+              IMAGE_OUTPAINT,
+              IMAGE_TEXTURE_FROM_DEPTH,
+              IMAGE_DEPTH,
+              AUDIO_TTS,
+              AUDIO_VOICE_CONVERT,
+              MODELS_PULL)
+          .stream()
           .collect(Collectors.toUnmodifiableMap(TaskSpec::name, Function.identity()));
 
   public static Optional<TaskSpec> find(String name) {

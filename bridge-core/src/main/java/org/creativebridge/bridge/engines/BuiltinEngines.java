@@ -5,6 +5,7 @@ import org.creativebridge.inference.Engine;
 import org.creativebridge.inference.audio.tts.EspeakTtsEngine;
 import org.creativebridge.inference.audio.voice.PitchShiftEngine;
 import org.creativebridge.inference.image.inpaint.OutpaintEngine;
+import org.creativebridge.inference.image.texture.DepthTextureEngine;
 import org.creativebridge.inference.image.inpaint.PatchMatchInpaintEngine;
 
 /** The engines that need no model download: every task works out of the box. */
@@ -13,7 +14,11 @@ public final class BuiltinEngines {
 
   public static List<Engine> list() {
     return List.of(
-        new PatchMatchInpaintEngine(), new OutpaintEngine(), new EspeakTtsEngine(), new PitchShiftEngine());
+        new PatchMatchInpaintEngine(),
+        new OutpaintEngine(),
+        new DepthTextureEngine(),
+        new EspeakTtsEngine(),
+        new PitchShiftEngine());
   }
 
   public static EngineRegistry registry() {

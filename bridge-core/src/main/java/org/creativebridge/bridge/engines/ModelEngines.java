@@ -14,6 +14,7 @@ import org.creativebridge.inference.image.inpaint.LamaInpaintEngine;
 import org.creativebridge.inference.image.inpaint.MiganInpaintEngine;
 import org.creativebridge.inference.image.inpaint.ModelEngineSetup;
 import org.creativebridge.inference.image.inpaint.OutpaintEngine;
+import org.creativebridge.inference.image.texture.DepthAnythingEngine;
 import org.creativebridge.inference.image.inpaint.Sd15InpaintEngine;
 import org.creativebridge.inference.image.inpaint.Sd15InpaintSetup;
 import org.creativebridge.inference.models.ModelFamily;
@@ -55,6 +56,7 @@ public final class ModelEngines {
       return switch (family) {
         case LAMA -> new LamaInpaintEngine(setup(model, files, runtime));
         case MIGAN -> new MiganInpaintEngine(setup(model, files, runtime));
+        case DEPTH_ANYTHING -> new DepthAnythingEngine(setup(model, files, runtime));
         case PIPER -> PiperTtsEngine.open(model.id(), runtime, files.onnx(null).path());
         case KOKORO -> new KokoroTtsEngine(model.id(), runtime, files.onnx(null));
         case SD15_INPAINT -> sd15(model, files, runtime);

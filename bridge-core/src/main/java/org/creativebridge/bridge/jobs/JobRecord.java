@@ -48,6 +48,7 @@ final class JobRecord implements JobContext, Scheduler.Work {
   private final List<Consumer<JobEvent>> listeners = new CopyOnWriteArrayList<>();
   private volatile boolean cancelled;
   private final List<Runnable> cancelHooks = new ArrayList<>();
+  private volatile java.util.function.Function<Object, String> previewStore = intermediate -> null;
 
   /** What the record needs besides the journalled row; {@code runner} runs the job on its lane. */
   record Setup(Engine engine, long sequence, Clock clock, Consumer<JobRecord> runner) {}
@@ -203,6 +204,24 @@ final class JobRecord implements JobContext, Scheduler.Work {
   @Override
   public boolean isCancelled() {
     return cancelled;
+  }
+
+  /** Where previews are stored: returns the blob id of an intermediate, or null to drop it. */
+  void previewsTo(java.util.function.Function<Object, String> store) {
+    this.previewStore = store;
+  }
+
+  @Override
+  public void preview(Object intermediate) {
+    String blobId = previewStore.apply(intermediate);
+    if (blobId == null) {
+      return;
+    }
+    synchronized (lock) {
+      if (status == JobStatus.RUNNING) {
+        emit(new JobEvent(JobEvent.PREVIEW, id(), null, null, blobId, null, null, null));
+      }
+    }
   }
 
   @Override

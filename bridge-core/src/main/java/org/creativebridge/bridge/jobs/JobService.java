@@ -259,6 +259,7 @@ public final class JobService implements AutoCloseable {
     }
     Journal.JobRow row = record.submitted();
     journal.markRunning(row.id(), record.startedAt());
+    record.previewsTo(intermediate -> storePreview(intermediate));
     Map<String, TaskRun.Input> inputs = new LinkedHashMap<>();
     TaskRun.Spec spec;
     try {
@@ -300,6 +301,21 @@ public final class JobService implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       LOG.error("job {} failed", row.id(), e);
       failJob(record, error(ErrorCode.ENGINE_FAILED, "the job failed: " + e, Map.of()));
+    }
+  }
+
+  /** Previews are PNGs of their own, unreferenced, so the blob store may evict them first. */
+  private String storePreview(Object intermediate) {
+    if (!(intermediate instanceof org.creativebridge.inference.image.RgbaImage image)) {
+      return null;
+    }
+    try {
+      return blobs
+          .write("image/png", out -> org.creativebridge.inference.image.ImageCodec.writePng(image, Map.of(), out))
+          .id();
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("a preview could not be stored; the job goes on without it", e);
+      return null;
     }
   }
 

@@ -3,6 +3,7 @@ package org.creativebridge.inference.models;
 import org.creativebridge.inference.audio.tts.PiperTtsEngine;
 import org.creativebridge.inference.image.inpaint.LamaInpaintEngine;
 import org.creativebridge.inference.image.inpaint.MiganInpaintEngine;
+import org.creativebridge.inference.image.texture.DepthAnythingEngine;
 import static org.creativebridge.inference.runtime.ElementType.FLOAT16;
 import static org.creativebridge.inference.runtime.ElementType.FLOAT32;
 import static org.creativebridge.inference.runtime.ElementType.INT32;
@@ -109,6 +110,12 @@ public enum ModelFamily {
                       "latent_sample", type(FLOAT32, -1, 4, -1, -1), type(FLOAT16, -1, 4, -1, -1))
                   .output("sample", type(FLOAT32, -1, 3, -1, -1), type(FLOAT16, -1, 3, -1, -1))
                   .build()))),
+
+  DEPTH_ANYTHING(
+      "depth-anything",
+      "image.depth",
+      List.of(),
+      Component.single(Naming.BY_NAME, DepthAnythingEngine.CONTRACT)),
 
   PIPER(
       "piper",

@@ -209,6 +209,7 @@ public final class Sd15InpaintEngine implements Engine {
       RgbaImage preview =
           LatentPreview.toImage(new NchwTensor(step.modelInput().shape(), clean));
       try {
+        context.preview(preview);
         setup.previews().accept(preview);
       } catch (RuntimeException e) {
         // A failing preview sink must not cost the artist the fill.
