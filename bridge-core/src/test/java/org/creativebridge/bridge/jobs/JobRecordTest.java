@@ -271,6 +271,39 @@ class JobRecordTest {
 
   // ---- helpers ----
 
+  @Test
+  void preview_whileRunning_isAnEventNamingTheStoredBlob() {
+    JobRecord record = record(null);
+    String blob = "sha256:" + "d".repeat(64);
+    record.previewsTo(intermediate -> intermediate.equals("step 5") ? blob : null);
+    List<JobEvent> events = new ArrayList<>();
+    record.subscribe(events::add);
+    record.start();
+
+    record.preview("step 5");
+    record.preview("something no store takes");
+
+    JobEvent last = events.get(events.size() - 1);
+    assertEquals(JobEvent.PREVIEW, last.type());
+    assertEquals(blob, last.preview());
+    assertEquals(1, events.stream().filter(e -> JobEvent.PREVIEW.equals(e.type())).count());
+  }
+
+  @Test
+  void preview_afterTheJobEnded_isDropped() {
+    JobRecord record = record(null);
+    record.previewsTo(intermediate -> "sha256:" + "e".repeat(64));
+    record.start();
+    record.markCancelled(CREATED.plusSeconds(2));
+    List<JobEvent> events = new ArrayList<>();
+    record.subscribe(events::add);
+
+    record.preview("late");
+
+    assertEquals(JobEvent.CANCELLED, events.get(events.size() - 1).type());
+    assertEquals(0, events.stream().filter(e -> JobEvent.PREVIEW.equals(e.type())).count());
+  }
+
   private JobRecord record(String device) {
     Journal.JobRow row =
         new Journal.JobRow(
