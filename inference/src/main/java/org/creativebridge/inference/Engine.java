@@ -20,6 +20,12 @@ public interface Engine extends AutoCloseable {
       throws EngineException, CancelledException;
 
   /**
+   * Refuses params this engine cannot run with (an unknown voice, say) before the job is queued,
+   * so the client hears it at once as a 4xx instead of a failed job later. Cheap: no model runs.
+   */
+  default void checkParams(Params params) throws EngineException {}
+
+  /**
    * Why the engine cannot run here (its model or a system library is missing), or empty when it is
    * ready. Capabilities show it, so a client can tell the user what to install.
    */

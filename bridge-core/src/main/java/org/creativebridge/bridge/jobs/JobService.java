@@ -132,6 +132,11 @@ public final class JobService implements AutoCloseable {
     Map<String, String> inputTypes = checkInputs(task, request.inputs());
     var params = paramsValidator.effectiveParams(task, request.params());
     Engine engine = engines.resolve(task, request.engine(), params.path("prompt").asText(""));
+    try {
+      engine.checkParams(ParamsValidator.toParams(params));
+    } catch (EngineException e) {
+      throw new BridgeException(codeOf(e.kind()), e.getMessage(), e.details());
+    }
     if (scheduler.queuedCount() >= limits.maxQueuedJobs()) {
       throw new BridgeException(
           ErrorCode.QUEUE_FULL,

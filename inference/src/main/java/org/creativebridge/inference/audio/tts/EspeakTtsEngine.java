@@ -81,6 +81,19 @@ public final class EspeakTtsEngine implements Engine {
   }
 
   @Override
+  public void checkParams(Params params) throws EngineException {
+    if (unavailableReason().isPresent()) {
+      return; // run() reports the missing library; there are no voices to check against
+    }
+    String voice = params.getString("voice", DEFAULT_VOICE).strip();
+    String base = voice.contains("+") ? voice.substring(0, voice.indexOf('+')) : voice;
+    EspeakLibrary espeak = EspeakLibrary.instance();
+    if (voice.isEmpty() || !espeak.isKnownVoice(base)) {
+      throw espeak.unknownVoice(voice);
+    }
+  }
+
+  @Override
   public EngineResult run(EngineRequest request, JobContext context)
       throws EngineException, CancelledException {
     Params params = request.params();
