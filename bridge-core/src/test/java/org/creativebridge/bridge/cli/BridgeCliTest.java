@@ -322,6 +322,30 @@ class BridgeCliTest {
 
   // ---- helpers ----
 
+  @Test
+  void run_tts_thenVoiceConvert_writeWavsWithTheirRecipes() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        org.creativebridge.inference.audio.tts.EspeakTtsEngine.unavailableReason().isEmpty(),
+        "SKIPPED run_tts: libespeak-ng is not installed (apt-get install libespeak-ng1 espeak-ng-data)");
+    Path speech = dir.resolve("speech");
+    Result tts = bridge("run", "audio.tts", "--param", "text=Hello there.", "--output", speech.toString());
+    assertEquals(0, tts.exit, tts.toString());
+    Path wav = speech.resolve("audio.wav");
+    var clip = org.creativebridge.inference.audio.AudioCodec.decode(
+        wav, "audio/wav", org.creativebridge.inference.audio.AudioCodec.Limits.defaults());
+    assertTrue(clip.seconds() > 0.3, clip::toString);
+    assertEquals("builtin.espeak", ProtocolJson.mapper().readTree(speech.resolve("recipe.json").toFile()).at("/engine/id").asText());
+
+    Path shifted = dir.resolve("shifted");
+    Result convert =
+        bridge("run", "audio.voice_convert", "--input", "audio=" + wav, "--param", "semitones=4", "--output", shifted.toString());
+    assertEquals(0, convert.exit, convert.toString());
+    var moved = org.creativebridge.inference.audio.AudioCodec.decode(
+        shifted.resolve("audio.wav"), "audio/wav", org.creativebridge.inference.audio.AudioCodec.Limits.defaults());
+    assertEquals(clip.frames(), moved.frames(), "same length, moved pitch");
+    assertEquals(4, ProtocolJson.mapper().readTree(shifted.resolve("recipe.json").toFile()).at("/params/semitones").asInt());
+  }
+
   private Result run(Path out, String... more) {
     List<String> args = new ArrayList<>(List.of(
         "run", "image.inpaint", "--input", "image=" + image, "--input", "mask=" + mask, "--output", out.toString()));
