@@ -1,8 +1,5 @@
 package org.creativebridge.inference.audio.tts;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,7 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import org.creativebridge.inference.GeneratedModels;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -19,7 +16,6 @@ import org.junit.jupiter.api.Assumptions;
  */
 final class TtsFixtures {
 
-  static final String PYTHON = "/usr/bin/python3";
   private static final String SCRIPT = "make_tts_models.py";
 
   private TtsFixtures() {}
@@ -84,37 +80,7 @@ final class TtsFixtures {
 
   /** Writes the tiny TTS models into {@code dir}; skips loudly without python3-onnx. */
   static Path generateModels(Path dir) throws IOException, InterruptedException {
-    assumePythonOnnx();
-    Process process =
-        new ProcessBuilder(PYTHON, script().toString(), dir.toString()).redirectErrorStream(true).start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(process.waitFor(120, TimeUnit.SECONDS), "model generator timed out");
-    assertEquals(0, process.exitValue(), "model generator failed:\n" + output);
-    return dir;
+    return GeneratedModels.generate(SCRIPT, dir);
   }
 
-  private static void assumePythonOnnx() throws IOException, InterruptedException {
-    boolean available = false;
-    if (Files.isExecutable(Path.of(PYTHON))) {
-      Process probe = new ProcessBuilder(PYTHON, "-c", "import onnx").redirectErrorStream(true).start();
-      probe.getInputStream().readAllBytes();
-      available = probe.waitFor(60, TimeUnit.SECONDS) && probe.exitValue() == 0;
-    }
-    if (!available) {
-      String why =
-          "SKIPPED: TTS model tests need Debian's python3-onnx ("
-              + PYTHON
-              + " -c 'import onnx' failed); install it with: apt-get install python3-onnx";
-      System.err.println(why);
-      Assumptions.abort(why);
-    }
-  }
-
-  private static Path script() {
-    Path local = Path.of("src", "test", "python", SCRIPT);
-    if (Files.isRegularFile(local)) {
-      return local.toAbsolutePath();
-    }
-    return projectRoot().resolve("inference/src/test/python").resolve(SCRIPT);
-  }
 }
