@@ -20,8 +20,9 @@ import org.creativebridge.protocol.TaskSpec;
  */
 public final class EngineRegistry implements AutoCloseable {
   /**
-   * {@code auto} for image tasks: with a prompt the diffusion model (it is the one that follows
-   * text), without one the dedicated fill models, best first; else the built-in engine.
+   * {@code auto} for fill tasks: with a prompt the diffusion model (it is the one that follows
+   * text), without one the dedicated fill models, best first; else the built-in engine. Other
+   * tasks take the first ready installed model.
    */
   private static final List<String> IMAGE_WITH_PROMPT = List.of("sd15-inpaint", "migan", "lama");
 
@@ -124,8 +125,8 @@ public final class EngineRegistry implements AutoCloseable {
             .filter(m -> m.engine().info().task().equals(task.name()))
             .filter(m -> m.engine().notReadyReason().isEmpty())
             .toList();
-    boolean imageTask = task.name().startsWith("image.");
-    if (!imageTask) {
+    boolean fillTask = task.name().equals("image.inpaint") || task.name().equals("image.outpaint");
+    if (!fillTask) {
       return ready.stream().map(ModelEngines.ModelEngine::engine).findFirst();
     }
     for (String family : prompt.isBlank() ? IMAGE_WITHOUT_PROMPT : IMAGE_WITH_PROMPT) {

@@ -14,7 +14,9 @@ import org.creativebridge.inference.image.inpaint.LamaInpaintEngine;
 import org.creativebridge.inference.image.inpaint.MiganInpaintEngine;
 import org.creativebridge.inference.image.inpaint.ModelEngineSetup;
 import org.creativebridge.inference.image.inpaint.OutpaintEngine;
+import org.creativebridge.inference.image.texture.ControlNetTextureEngine;
 import org.creativebridge.inference.image.texture.DepthAnythingEngine;
+import org.creativebridge.inference.image.texture.Sd2DepthTextureEngine;
 import org.creativebridge.inference.image.inpaint.Sd15InpaintEngine;
 import org.creativebridge.inference.image.inpaint.Sd15InpaintSetup;
 import org.creativebridge.inference.models.ModelFamily;
@@ -61,6 +63,9 @@ public final class ModelEngines {
         case KOKORO -> new KokoroTtsEngine(model.id(), runtime, files.onnx(null));
         case SD15_INPAINT -> sd15(model, files, runtime);
         case RVC -> rvc(store, model, files, runtime);
+        case SD15_CONTROLNET_DEPTH, SD15_CONTROLNET_DEPTH_SPLIT ->
+            new ControlNetTextureEngine(diffusionSetup(model, files, runtime));
+        case SD2_DEPTH -> new Sd2DepthTextureEngine(diffusionSetup(model, files, runtime));
         default -> unavailable(model, "this version has no engine for the " + model.family() + " family yet");
       };
     } catch (EngineException | RuntimeException e) {
@@ -71,11 +76,16 @@ public final class ModelEngines {
   /** The diffusers folder layout: the engine finds its four stages and tokenizer inside it. */
   private static Engine sd15(InstalledModel model, ModelStore.EngineModel files, OnnxRuntime runtime)
       throws EngineException {
+    return new Sd15InpaintEngine(diffusionSetup(model, files, runtime));
+  }
+
+  /** Every diffusion family uses the diffusers folder layout, found from its text encoder. */
+  private static Sd15InpaintSetup diffusionSetup(
+      InstalledModel model, ModelStore.EngineModel files, OnnxRuntime runtime) throws EngineException {
     java.nio.file.Path folder = files.onnx("text_encoder/model.onnx").path().getParent().getParent();
-    return new Sd15InpaintEngine(
-        Sd15InpaintSetup.builder(model.id(), folder, folderSha256(model), runtime.sessions())
-            .device(runtime.device())
-            .build());
+    return Sd15InpaintSetup.builder(model.id(), folder, folderSha256(model), runtime.sessions())
+        .device(runtime.device())
+        .build();
   }
 
   /**

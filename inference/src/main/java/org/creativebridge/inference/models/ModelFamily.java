@@ -3,7 +3,12 @@ package org.creativebridge.inference.models;
 import org.creativebridge.inference.audio.tts.PiperTtsEngine;
 import org.creativebridge.inference.image.inpaint.LamaInpaintEngine;
 import org.creativebridge.inference.image.inpaint.MiganInpaintEngine;
+import org.creativebridge.inference.diffusion.TextEncoder;
+import org.creativebridge.inference.diffusion.VaeDecoder;
+import org.creativebridge.inference.diffusion.VaeEncoder;
+import org.creativebridge.inference.image.texture.ControlNetTextureEngine;
 import org.creativebridge.inference.image.texture.DepthAnythingEngine;
+import org.creativebridge.inference.image.texture.Sd2DepthTextureEngine;
 import static org.creativebridge.inference.runtime.ElementType.FLOAT16;
 import static org.creativebridge.inference.runtime.ElementType.FLOAT32;
 import static org.creativebridge.inference.runtime.ElementType.INT32;
@@ -110,6 +115,37 @@ public enum ModelFamily {
                       "latent_sample", type(FLOAT32, -1, 4, -1, -1), type(FLOAT16, -1, 4, -1, -1))
                   .output("sample", type(FLOAT32, -1, 3, -1, -1), type(FLOAT16, -1, 3, -1, -1))
                   .build()))),
+
+  /** SD 1.5 with ControlNet depth fused into the UNet (one graph takes the control image). */
+  SD15_CONTROLNET_DEPTH(
+      "sd15-controlnet-depth",
+      "image.texture_from_depth",
+      List.of(),
+      new Component("text_encoder/model.onnx", Naming.BY_NAME, List.of(TextEncoder.CONTRACT)),
+      new Component("unet/model.onnx", Naming.BY_NAME, List.of(ControlNetTextureEngine.FUSED_UNET)),
+      new Component("vae_encoder/model.onnx", Naming.BY_NAME, List.of(VaeEncoder.CONTRACT)),
+      new Component("vae_decoder/model.onnx", Naming.BY_NAME, List.of(VaeDecoder.CONTRACT))),
+
+  /** SD 1.5 with a separate ControlNet depth model whose residuals feed the UNet. */
+  SD15_CONTROLNET_DEPTH_SPLIT(
+      "sd15-controlnet-depth-split",
+      "image.texture_from_depth",
+      List.of(),
+      new Component("text_encoder/model.onnx", Naming.BY_NAME, List.of(TextEncoder.CONTRACT)),
+      new Component("controlnet/model.onnx", Naming.BY_NAME, List.of(ControlNetTextureEngine.CONTROLNET)),
+      new Component("unet/model.onnx", Naming.BY_NAME, List.of(ControlNetTextureEngine.SPLIT_UNET)),
+      new Component("vae_encoder/model.onnx", Naming.BY_NAME, List.of(VaeEncoder.CONTRACT)),
+      new Component("vae_decoder/model.onnx", Naming.BY_NAME, List.of(VaeDecoder.CONTRACT))),
+
+  /** SD 2 depth: a 5-channel UNet (latents + depth) and a 1024-wide text encoder. */
+  SD2_DEPTH(
+      "sd2-depth",
+      "image.texture_from_depth",
+      List.of(),
+      new Component("text_encoder/model.onnx", Naming.BY_NAME, List.of(Sd2DepthTextureEngine.TEXT_ENCODER)),
+      new Component("unet/model.onnx", Naming.BY_NAME, List.of(Sd2DepthTextureEngine.UNET)),
+      new Component("vae_encoder/model.onnx", Naming.BY_NAME, List.of(VaeEncoder.CONTRACT)),
+      new Component("vae_decoder/model.onnx", Naming.BY_NAME, List.of(VaeDecoder.CONTRACT))),
 
   DEPTH_ANYTHING(
       "depth-anything",
