@@ -1,17 +1,11 @@
 package org.creativebridge.inference.diffusion;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import org.creativebridge.inference.EngineException;
+import org.creativebridge.inference.GeneratedModels;
 import org.creativebridge.inference.runtime.ModelFile;
 import org.creativebridge.inference.runtime.OnnxRuntime;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * The tiny SD 1.5 look-alikes of src/test/python/make_sd_models.py (diffusers' folder layout,
@@ -21,7 +15,6 @@ import org.junit.jupiter.api.Assumptions;
  */
 public final class SdTestModels {
 
-  public static final String PYTHON = "/usr/bin/python3";
   private static final String SCRIPT = "make_sd_models.py";
 
   /** Folder names the script writes. */
@@ -45,15 +38,7 @@ public final class SdTestModels {
 
   /** Writes every folder into {@code dir} and returns it. */
   public static Path generate(Path dir) throws IOException, InterruptedException {
-    assumePythonOnnx();
-    Process process =
-        new ProcessBuilder(PYTHON, script().toString(), dir.toString())
-            .redirectErrorStream(true)
-            .start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(process.waitFor(120, TimeUnit.SECONDS), "model generator timed out");
-    assertEquals(0, process.exitValue(), "model generator failed:\n" + output);
-    return dir;
+    return GeneratedModels.generate(SCRIPT, dir);
   }
 
   /** A CPU runtime with one intra-op thread, for results independent of the machine. */
@@ -71,31 +56,4 @@ public final class SdTestModels {
     return ClipFixtures.mergesGz();
   }
 
-  private static void assumePythonOnnx() throws IOException, InterruptedException {
-    boolean available = false;
-    if (Files.isExecutable(Path.of(PYTHON))) {
-      Process probe =
-          new ProcessBuilder(PYTHON, "-c", "import onnx").redirectErrorStream(true).start();
-      probe.getInputStream().readAllBytes();
-      available = probe.waitFor(60, TimeUnit.SECONDS) && probe.exitValue() == 0;
-    }
-    if (!available) {
-      String why =
-          "SKIPPED: Stable Diffusion tests need Debian's python3-onnx ("
-              + PYTHON
-              + " -c 'import onnx' failed); install it with: apt-get install python3-onnx";
-      System.err.println(why);
-      Assumptions.abort(why);
-    }
-  }
-
-  private static Path script() {
-    // Surefire runs in the module folder; fall back to the project root it passes in.
-    Path local = Path.of("src", "test", "python", SCRIPT);
-    if (Files.isRegularFile(local)) {
-      return local.toAbsolutePath();
-    }
-    String root = System.getProperty("bridge.projectRoot", ".");
-    return Path.of(root, "inference", "src", "test", "python", SCRIPT).toAbsolutePath();
-  }
 }

@@ -1,24 +1,19 @@
 package org.creativebridge.inference.image.texture;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.concurrent.TimeUnit;
 import org.creativebridge.inference.EngineException;
+import org.creativebridge.inference.GeneratedModels;
 import org.creativebridge.inference.diffusion.ClipTokenizer;
 import org.creativebridge.inference.diffusion.SdTestModels;
 import org.creativebridge.inference.image.RgbaImage;
 import org.creativebridge.inference.image.SampleDepth;
 import org.creativebridge.inference.image.inpaint.Sd15InpaintSetup;
 import org.creativebridge.inference.runtime.OnnxRuntime;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * The tiny depth-guided look-alikes of src/test/python/make_controlnet_models.py (see the script
@@ -26,7 +21,6 @@ import org.junit.jupiter.api.Assumptions;
  */
 final class ControlNetTestModels {
 
-  static final String PYTHON = "/usr/bin/python3";
   private static final String SCRIPT = "make_controlnet_models.py";
 
   static final String FUSED = "cn-fused";
@@ -49,13 +43,7 @@ final class ControlNetTestModels {
   }
 
   static Path generate(Path dir) throws IOException, InterruptedException {
-    assumePythonOnnx();
-    Process process =
-        new ProcessBuilder(PYTHON, script().toString(), dir.toString()).redirectErrorStream(true).start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(process.waitFor(120, TimeUnit.SECONDS), "model generator timed out");
-    assertEquals(0, process.exitValue(), "model generator failed:\n" + output);
-    return dir;
+    return GeneratedModels.generate(SCRIPT, dir);
   }
 
   static OnnxRuntime cpuRuntime() throws EngineException {
@@ -96,29 +84,4 @@ final class ControlNetTestModels {
     }
   }
 
-  private static void assumePythonOnnx() throws IOException, InterruptedException {
-    boolean available = false;
-    if (Files.isExecutable(Path.of(PYTHON))) {
-      Process probe = new ProcessBuilder(PYTHON, "-c", "import onnx").redirectErrorStream(true).start();
-      probe.getInputStream().readAllBytes();
-      available = probe.waitFor(60, TimeUnit.SECONDS) && probe.exitValue() == 0;
-    }
-    if (!available) {
-      String why =
-          "SKIPPED: depth-guided texture tests need Debian's python3-onnx ("
-              + PYTHON
-              + " -c 'import onnx' failed); install it with: apt-get install python3-onnx";
-      System.err.println(why);
-      Assumptions.abort(why);
-    }
-  }
-
-  private static Path script() {
-    Path local = Path.of("src", "test", "python", SCRIPT);
-    if (Files.isRegularFile(local)) {
-      return local.toAbsolutePath();
-    }
-    String root = System.getProperty("bridge.projectRoot", ".");
-    return Path.of(root, "inference", "src", "test", "python", SCRIPT).toAbsolutePath();
-  }
 }
