@@ -71,7 +71,6 @@ public final class Sd15InpaintEngine implements Engine {
   private static final String UNET = "unet/model.onnx";
   private static final String VAE_ENCODER = "vae_encoder/model.onnx";
   private static final String VAE_DECODER = "vae_decoder/model.onnx";
-  private static final String MERGES = "tokenizer/merges.txt";
   private static final String UNET_CONFIG = "unet/config.json";
 
   // Where each phase ends on the job's progress bar; denoising is nearly all of the time.
@@ -97,7 +96,7 @@ public final class Sd15InpaintEngine implements Engine {
     this.components =
         new Components(
             component(TEXT_ENCODER), component(UNET), component(VAE_ENCODER), component(VAE_DECODER));
-    this.tokenizer = loadTokenizer(setup);
+    this.tokenizer = setup.loadTokenizer();
     this.unetConfig = UnetConfig.read(setup.folder().resolve(UNET_CONFIG));
     this.info =
         new EngineInfo(
@@ -252,43 +251,7 @@ public final class Sd15InpaintEngine implements Engine {
   }
 
   private ModelFile component(String relative) throws EngineException {
-    Path path = setup.folder().resolve(relative);
-    return ModelFile.open(path, componentKey(setup.sha256(), relative));
-  }
-
-  /**
-   * The session cache key of one component: the folder's pinned sha256 and the component's path,
-   * hashed. Unique per folder and component, stable across starts, and free, where hashing the
-   * component's own bytes would read gigabytes at every daemon start.
-   */
-  static String componentKey(String folderSha256, String relative) {
-    try {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      byte[] bytes = (folderSha256 + "/" + relative).getBytes(StandardCharsets.UTF_8);
-      return HexFormat.of().formatHex(digest.digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java runtime has SHA-256", e);
-    }
-  }
-
-  private static ClipTokenizer loadTokenizer(Sd15InpaintSetup setup) throws EngineException {
-    Path own = setup.folder().resolve(MERGES);
-    Path merges = Files.isRegularFile(own) ? own : setup.tokenizerFallback().orElse(null);
-    if (merges == null) {
-      throw new EngineException(
-          EngineException.Kind.MODEL_UNAVAILABLE,
-          "model " + setup.modelId() + " has no " + MERGES + " and no fallback tokenizer was given",
-          Map.of("path", own.toString()));
-    }
-    try {
-      return ClipTokenizer.load(merges);
-    } catch (IOException e) {
-      throw new EngineException(
-          EngineException.Kind.MODEL_UNAVAILABLE,
-          "the CLIP tokenizer of model " + setup.modelId() + " cannot be read: " + e.getMessage(),
-          Map.of("path", merges.toString()),
-          e);
-    }
+    return setup.component(relative);
   }
 
   private static void requireSameSize(RgbaImage image, RgbaImage mask) throws EngineException {

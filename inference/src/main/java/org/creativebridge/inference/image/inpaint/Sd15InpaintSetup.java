@@ -1,10 +1,20 @@
 package org.creativebridge.inference.image.inpaint;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
+import org.creativebridge.inference.EngineException;
+import org.creativebridge.inference.diffusion.ClipTokenizer;
 import org.creativebridge.inference.image.RgbaImage;
+import org.creativebridge.inference.runtime.ModelFile;
 import org.creativebridge.inference.runtime.SessionCache;
 
 /**
@@ -79,6 +89,46 @@ public final class Sd15InpaintSetup {
   public Optional<Path> tokenizerFallback() {
     return Optional.ofNullable(tokenizerFallback);
   }
+  /** The tokenizer a diffusers folder carries. */
+  private static final String MERGES = "tokenizer/merges.txt";
+
+  /**
+   * A component file of the folder (e.g. {@code unet/model.onnx}). Its session-cache key is the
+   * folder's sha256 and the component's path, hashed: unique per folder and component, stable
+   * across starts, and free, where hashing the component's own bytes would read gigabytes at
+   * every daemon start.
+   */
+  public ModelFile component(String relative) throws EngineException {
+    try {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      byte[] bytes = (sha256 + "/" + relative).getBytes(StandardCharsets.UTF_8);
+      return ModelFile.open(folder.resolve(relative), HexFormat.of().formatHex(digest.digest(bytes)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime has SHA-256", e);
+    }
+  }
+
+  /** The folder's CLIP tokenizer, or the fallback given to the builder. */
+  public ClipTokenizer loadTokenizer() throws EngineException {
+    Path own = folder.resolve(MERGES);
+    Path merges = Files.isRegularFile(own) ? own : tokenizerFallback().orElse(null);
+    if (merges == null) {
+      throw new EngineException(
+          EngineException.Kind.MODEL_UNAVAILABLE,
+          "model " + modelId + " has no " + MERGES + " and no fallback tokenizer was given",
+          Map.of("path", own.toString()));
+    }
+    try {
+      return ClipTokenizer.load(merges);
+    } catch (IOException e) {
+      throw new EngineException(
+          EngineException.Kind.MODEL_UNAVAILABLE,
+          "the CLIP tokenizer of model " + modelId + " cannot be read: " + e.getMessage(),
+          Map.of("path", merges.toString()),
+          e);
+    }
+  }
+
 
   /** Where previews go; a no-op when none was set. */
   public Consumer<RgbaImage> previews() {

@@ -52,7 +52,6 @@ final class DepthDiffusionPipeline {
   static final int DECODE_MARGIN = 4;
 
   private static final System.Logger LOG = System.getLogger(DepthDiffusionPipeline.class.getName());
-  private static final String MERGES = "tokenizer/merges.txt";
 
   // Where each phase ends on the progress bar; denoising is nearly all of the time.
   private static final double PROMPT_DONE = 0.03;
@@ -67,7 +66,7 @@ final class DepthDiffusionPipeline {
 
   DepthDiffusionPipeline(Sd15InpaintSetup setup) throws EngineException {
     this.setup = setup;
-    this.tokenizer = loadTokenizer(setup);
+    this.tokenizer = setup.loadTokenizer();
     this.vaeEncoder = component("vae_encoder/model.onnx");
     this.vaeDecoder = component("vae_decoder/model.onnx");
   }
@@ -107,7 +106,7 @@ final class DepthDiffusionPipeline {
 
   /** A component file of the folder, with a session key derived from the folder's sha256. */
   ModelFile component(String relative) throws EngineException {
-    return ModelFile.open(setup.folder().resolve(relative), componentKey(setup.sha256(), relative));
+    return setup.component(relative);
   }
 
   EngineResult run(EngineRequest request, JobContext context, Hooks hooks)
@@ -264,35 +263,5 @@ final class DepthDiffusionPipeline {
       samples[i * 4 + 3] = 1f;
     }
     return out;
-  }
-
-  static String componentKey(String folderSha256, String relative) {
-    try {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      byte[] bytes = (folderSha256 + "/" + relative).getBytes(StandardCharsets.UTF_8);
-      return HexFormat.of().formatHex(digest.digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java runtime has SHA-256", e);
-    }
-  }
-
-  private static ClipTokenizer loadTokenizer(Sd15InpaintSetup setup) throws EngineException {
-    Path own = setup.folder().resolve(MERGES);
-    Path merges = Files.isRegularFile(own) ? own : setup.tokenizerFallback().orElse(null);
-    if (merges == null) {
-      throw new EngineException(
-          EngineException.Kind.MODEL_UNAVAILABLE,
-          "model " + setup.modelId() + " has no " + MERGES + " and no fallback tokenizer was given",
-          Map.of("path", own.toString()));
-    }
-    try {
-      return ClipTokenizer.load(merges);
-    } catch (IOException e) {
-      throw new EngineException(
-          EngineException.Kind.MODEL_UNAVAILABLE,
-          "the CLIP tokenizer of model " + setup.modelId() + " cannot be read: " + e.getMessage(),
-          Map.of("path", merges.toString()),
-          e);
-    }
   }
 }
