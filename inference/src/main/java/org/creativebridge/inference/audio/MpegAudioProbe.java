@@ -100,7 +100,7 @@ final class MpegAudioProbe {
     for (int offset = 0; offset <= searchEnd; offset++) {
       FrameHeader first = FrameHeader.parse(bytes, offset);
       if (first != null && chained(bytes, offset, first, size - start)) {
-        return stream(bytes, offset, first, size - start - offset, start + offset);
+        return stream(bytes, new FirstFrame(offset, first, size - start - offset, start + offset));
       }
     }
     throw new AudioFormatException("The file sent as audio/mpeg is not an MP3 stream: no chain of MPEG audio"
@@ -130,8 +130,17 @@ final class MpegAudioProbe {
     return true;
   }
 
-  private static Stream stream(byte[] bytes, int offset, FrameHeader first, long audioBytes, long fileOffset) {
-    long vbrFrames = vbrFrameCount(bytes, offset, first);
+  /**
+   * Where the audio starts: the first frame's offset in {@code bytes} and in the file, its header,
+   * and the bytes of audio from there to the end.
+   */
+  private record FirstFrame(int offset, FrameHeader header, long audioBytes, long fileOffset) {}
+
+  private static Stream stream(byte[] bytes, FirstFrame found) {
+    FrameHeader first = found.header();
+    long fileOffset = found.fileOffset();
+    long audioBytes = found.audioBytes();
+    long vbrFrames = vbrFrameCount(bytes, found.offset(), first);
     if (vbrFrames > 0) {
       return new Stream(fileOffset, first, vbrFrames * first.samplesPerFrame(), true);
     }

@@ -158,7 +158,7 @@ final class SpiDecoder {
         long wanted = Math.max((long) samples.length * 2, count + whole / bytesPerSample);
         samples = Arrays.copyOf(samples, (int) Math.min(wanted, Integer.MAX_VALUE - 8L));
       }
-      count = convert(buffer, whole, bits, bigEndian, samples, count);
+      count = convert(new PcmBytes(buffer, whole, bits, bigEndian), samples, count);
       carry = available - whole;
       System.arraycopy(buffer, whole, buffer, 0, carry);
     }
@@ -166,7 +166,15 @@ final class SpiDecoder {
     return new Decoded(Arrays.copyOf(samples, count), channels, format.getSampleRate(), bits);
   }
 
-  private static int convert(byte[] bytes, int length, int bits, boolean bigEndian, float[] out, int at) {
+  /** The first {@code length} bytes of {@code bytes}: integer PCM samples of {@code bits}. */
+  private record PcmBytes(byte[] bytes, int length, int bits, boolean bigEndian) {}
+
+  /** Appends the samples of {@code pcm} to {@code out} from index {@code at}; returns the next index. */
+  private static int convert(PcmBytes pcm, float[] out, int at) {
+    byte[] bytes = pcm.bytes();
+    int length = pcm.length();
+    int bits = pcm.bits();
+    boolean bigEndian = pcm.bigEndian();
     int i = at;
     for (int b = 0; b < length; b += bits / 8) {
       int code;
