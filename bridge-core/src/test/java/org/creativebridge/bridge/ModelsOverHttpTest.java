@@ -134,6 +134,21 @@ class ModelsOverHttpTest {
   }
 
   @Test
+  void modelImportedByTheCli_whileTheDaemonRuns_servesItsNextJob() throws Exception {
+    try (LiveDaemon bridge = daemon("disabled")) {
+      assertFalse(engineIds(bridge, "image.inpaint").contains("cli-lama"));
+      // What `bridge models import` does: a second store over the same folder, in another process.
+      try (var runtime =
+          org.creativebridge.inference.runtime.OnnxRuntime.start(
+              new org.creativebridge.inference.runtime.OnnxRuntime.Config("cpu", 1, 1L << 30))) {
+        new org.creativebridge.bridge.models.ModelStore(home.resolve("models"), runtime)
+            .importModel(new org.creativebridge.bridge.models.ImportRequest(lamaFile, null, true, "cli-lama"));
+      }
+      assertTrue(engineIds(bridge, "image.inpaint").contains("cli-lama"), "the daemon notices the new model");
+    }
+  }
+
+  @Test
   void downloadsDisabled_pullFails_andNothingReachesThePublisher() throws Exception {
     try (LiveDaemon bridge = daemon("disabled")) {
       JsonNode job = bridge.awaitTerminal(bridge.submit(pull("tiny-lama")));

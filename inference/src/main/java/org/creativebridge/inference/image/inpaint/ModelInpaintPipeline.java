@@ -69,7 +69,7 @@ final class ModelInpaintPipeline {
       throws EngineException, CancelledException {
     RgbaImage image = request.input("image", RgbaImage.class);
     RgbaImage mask = request.input("mask", RgbaImage.class);
-    requireSameSize(image, mask);
+    InpaintInputs.requireSameSize(image, mask);
     FillSettings settings = FillSettings.from(request.params());
 
     context.stage("prepare");
@@ -109,28 +109,6 @@ final class ModelInpaintPipeline {
     }
     context.progress(1.0);
     return new EngineResult(Map.of("image", output));
-  }
-
-  static void requireSameSize(RgbaImage image, RgbaImage mask) throws EngineException {
-    if (image.sameSize(mask)) {
-      return;
-    }
-    throw new EngineException(
-        EngineException.Kind.INPUT_SIZE_MISMATCH,
-        "the mask is "
-            + mask.width()
-            + "x"
-            + mask.height()
-            + " but the image is "
-            + image.width()
-            + "x"
-            + image.height()
-            + "; they must be the same size",
-        Map.of(
-            "imageWidth", image.width(),
-            "imageHeight", image.height(),
-            "maskWidth", mask.width(),
-            "maskHeight", mask.height()));
   }
 
   /**

@@ -67,24 +67,7 @@ public final class PatchMatchInpaintEngine implements Engine {
       throws EngineException, CancelledException {
     RgbaImage image = request.input("image", RgbaImage.class);
     RgbaImage mask = request.input("mask", RgbaImage.class);
-    if (!image.sameSize(mask)) {
-      throw new EngineException(
-          EngineException.Kind.INPUT_SIZE_MISMATCH,
-          "the mask is "
-              + mask.width()
-              + "x"
-              + mask.height()
-              + " but the image is "
-              + image.width()
-              + "x"
-              + image.height()
-              + "; they must be the same size",
-          Map.of(
-              "imageWidth", image.width(),
-              "imageHeight", image.height(),
-              "maskWidth", mask.width(),
-              "maskHeight", mask.height()));
-    }
+    InpaintInputs.requireSameSize(image, mask);
     FillSettings settings = FillSettings.from(request.params());
 
     context.stage("prepare");

@@ -117,7 +117,7 @@ public final class Sd15InpaintEngine implements Engine {
       throws EngineException, CancelledException {
     RgbaImage image = request.input("image", RgbaImage.class);
     RgbaImage mask = request.input("mask", RgbaImage.class);
-    requireSameSize(image, mask);
+    InpaintInputs.requireSameSize(image, mask);
     Sd15InpaintParams params = Sd15InpaintParams.from(request.params());
     Sd15Denoiser.Plan plan = plan(params);
 
@@ -249,28 +249,6 @@ public final class Sd15InpaintEngine implements Engine {
 
   private ModelFile component(String relative) throws EngineException {
     return setup.component(relative);
-  }
-
-  private static void requireSameSize(RgbaImage image, RgbaImage mask) throws EngineException {
-    if (image.sameSize(mask)) {
-      return;
-    }
-    throw new EngineException(
-        EngineException.Kind.INPUT_SIZE_MISMATCH,
-        "the mask is "
-            + mask.width()
-            + "x"
-            + mask.height()
-            + " but the image is "
-            + image.width()
-            + "x"
-            + image.height()
-            + "; they must be the same size",
-        Map.of(
-            "imageWidth", image.width(),
-            "imageHeight", image.height(),
-            "maskWidth", mask.width(),
-            "maskHeight", mask.height()));
   }
 
   /** The four component files. */
